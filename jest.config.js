@@ -1,0 +1,16 @@
+/** Jest projects: unit (no network), contract (real local Cinder), e2e (real Pulumi engine). */
+const base = {
+  preset: "ts-jest",
+  testEnvironment: "node",
+  // The provider requires its implementation by package name (see provider/src/volumeAttachment/provider.ts);
+  // inside the repository that name maps back to the TypeScript sources.
+  moduleNameMapper: { "^pulumi-cinder-attachment/runtime$": "<rootDir>/provider/src/volumeAttachment/runtime.ts" },
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }] },
+};
+module.exports = {
+  projects: [
+    { ...base, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts", "<rootDir>/policy/test/**/*.test.ts"] },
+    { ...base, displayName: "contract", testMatch: ["<rootDir>/test/contract/**/*.test.ts"] },
+    { ...base, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
+  ],
+};

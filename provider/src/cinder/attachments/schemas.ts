@@ -1,0 +1,132 @@
+/**
+ * Wire shapes of the attachments API (snake_case, as cinder/api/v3/views/attachments.py emits them)
+ * and their camelCase domain types. This is the only place that knows the wire names.
+ *
+ * Schemas are built inside functions so that a serialized dynamic provider never captures them.
+ */
+import { z } from "zod";
+
+/** Attachment statuses Cinder reports (`attach_status`). */
+export type AttachmentStatus =
+  | "reserved"
+  | "attaching"
+  | "attached"
+  | "detaching"
+  | "detached"
+  | "error_attaching"
+  | "error_detaching"
+  | "deleted"
+  | (string & {});
+
+/** A Cinder attachment. */
+export interface Attachment {
+  readonly id: string;
+  readonly status: AttachmentStatus;
+  readonly volumeId: string;
+  /** The instance the volume is attached or reserved for. */
+  readonly instanceUuid?: string;
+  /** When it was completed; absent when not (Cinder sends `''`). */
+  readonly attachedAt?: string;
+  readonly detachedAt?: string;
+  /** `rw` or `ro` (set at create from 3.54, or from the connector's `mode` before). */
+  readonly attachMode?: string;
+  /**
+   * Connection info as Cinder stores it: the driver's data flattened with `driver_volume_type`
+   * (and `attachment_id`). Absent for a reserved attachment. Holds credentials: never log it.
+   */
+  readonly connectionInfo?: Readonly<Record<string, unknown>>;
+}
+
+/** The host-side description of where a volume is to be connected (os-brick's connector). */
+export interface Connector {
+  /** iSCSI initiator IQN. */
+  readonly initiator?: string;
+  readonly ip?: string;
+  readonly host?: string;
+  readonly platform?: string;
+  readonly osType?: string;
+  readonly multipath?: boolean;
+  readonly mountpoint?: string;
+  /** Fibre Channel port WWNs. */
+  readonly wwpns?: readonly string[];
+  /** Fibre Channel node WWNs. */
+  readonly wwnns?: readonly string[];
+  /** NVMe-oF host NQN. */
+  readonly nqn?: string;
+  /** Attach mode sent inside the connector, the pre-3.54 way. */
+  readonly mode?: string;
+  /** Driver-specific fields sent as given. */
+  readonly extra?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Wire names of {@link Connector}'s typed fields. */
+export const CONNECTOR_WIRE_NAMES = {
+  initiator: "initiator",
+  ip: "ip",
+  host: "host",
+  platform: "platform",
+  osType: "os_type",
+  multipath: "multipath",
+  mountpoint: "mountpoint",
+  wwpns: "wwpns",
+  wwnns: "wwnns",
+  nqn: "nqn",
+  mode: "mode",
+} as const satisfies Record<Exclude<keyof Connector, "extra">, string>;
+
+/** The connector as Cinder takes it. */
+export function toWireConnector(connector: Connector): Record<string, unknown> {
+  const wire: Record<string, unknown> = { ...connector.extra };
+  for (const [field, wireName] of Object.entries(CONNECTOR_WIRE_NAMES)) {
+    const value = connector[field as keyof typeof CONNECTOR_WIRE_NAMES];
+    if (value !== undefined) {
+      wire[wireName] = value;
+    }
+  }
+  return wire;
+}
+
+/** Cinder writes unset dates as `''`. */
+function optionalDate() {
+  return z
+    .union([z.string(), z.null()])
+    .optional()
+    .transform((value) => (value ? value : undefined));
+}
+
+function attachmentWireSchema() {
+  return z
+    .object({
+      id: z.string().min(1),
+      status: z.string().min(1),
+      volume_id: z.string().min(1),
+      instance: z.string().nullish(),
+      attached_at: optionalDate(),
+      detached_at: optionalDate(),
+      attach_mode: z.string().nullish(),
+      connection_info: z.record(z.string(), z.unknown()).nullish(),
+    })
+    .transform(
+      (wire): Attachment => ({
+        id: wire.id,
+        status: wire.status,
+        volumeId: wire.volume_id,
+        instanceUuid: wire.instance ?? undefined,
+        attachedAt: wire.attached_at,
+        detachedAt: wire.detached_at,
+        // Cinder stores the string "null" when no mode was given at create.
+        attachMode: wire.attach_mode && wire.attach_mode !== "null" ? wire.attach_mode : undefined,
+        connectionInfo: wire.connection_info ?? undefined,
+      }),
+    );
+}
+
+/** `{"attachment": {...}}` */
+export function attachmentEnvelopeSchema() {
+  return z.object({ attachment: attachmentWireSchema() }).transform((body) => body.attachment);
+}
+
+/** `{"attachments": [...]}` */
+export function attachmentListSchema() {
+  return z.object({ attachments: z.array(attachmentWireSchema()) }).transform((body) => body.attachments);
+}

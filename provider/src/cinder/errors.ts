@@ -1,0 +1,149 @@
+/**
+ * Typed errors of the Cinder client. Messages carry the method, path, status, Cinder's fault
+ * message and request id; never a token, header or connection info.
+ */
+
+/** Base of every error this client throws. */
+export class CinderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** What an API error knows of the request that failed. */
+export interface ApiErrorDetails {
+  /** HTTP method, e.g. `POST`. */
+  readonly method: string;
+  /** Path relative to the Block Storage endpoint, e.g. `attachments/<id>`. */
+  readonly path: string;
+  /** HTTP status Cinder answered. */
+  readonly status: number;
+  /** Statuses the operation accepts. */
+  readonly expected: readonly number[];
+  /** Cinder's fault name, e.g. `badRequest`, `itemNotFound`, `computeFault`. */
+  readonly faultName?: string;
+  /** Cinder's fault message. */
+  readonly faultMessage?: string;
+  /** `x-openstack-request-id` of the failed request, for the operator's logs. */
+  readonly requestId?: string;
+}
+
+/** Cinder answered with a status the operation does not accept. */
+export class CinderApiError extends CinderError implements ApiErrorDetails {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly expected: readonly number[];
+  readonly faultName?: string;
+  readonly faultMessage?: string;
+  readonly requestId?: string;
+
+  constructor(details: ApiErrorDetails) {
+    const request = details.requestId ? ` (${details.requestId})` : "";
+    const fault = details.faultMessage ?? details.faultName ?? "no fault message";
+    super(
+      `Cinder ${details.method} /${details.path}: expected ${details.expected.join("|")}, ` +
+        `got ${details.status}${request}: ${fault}`,
+    );
+    this.method = details.method;
+    this.path = details.path;
+    this.status = details.status;
+    this.expected = details.expected;
+    this.faultName = details.faultName;
+    this.faultMessage = details.faultMessage;
+    this.requestId = details.requestId;
+  }
+}
+
+/** 400: Cinder refused the request as invalid (e.g. the volume is not in a state that allows it). */
+export class CinderBadRequestError extends CinderApiError {}
+/** 401: the credentials were refused. */
+export class CinderUnauthorizedError extends CinderApiError {}
+/** 403: the policy forbids this caller the operation. */
+export class CinderForbiddenError extends CinderApiError {}
+/** 404: the attachment or volume does not exist (or is not visible to this project). */
+export class CinderNotFoundError extends CinderApiError {}
+/** 409: the operation conflicts with the resource's state. */
+export class CinderConflictError extends CinderApiError {}
+/** 5xx: Cinder failed. */
+export class CinderServerError extends CinderApiError {}
+
+/** Builds the {@link CinderApiError} subclass that matches the status. */
+export function apiErrorFor(details: ApiErrorDetails): CinderApiError {
+  switch (details.status) {
+    case 400:
+      return new CinderBadRequestError(details);
+    case 401:
+      return new CinderUnauthorizedError(details);
+    case 403:
+      return new CinderForbiddenError(details);
+    case 404:
+      return new CinderNotFoundError(details);
+    case 409:
+      return new CinderConflictError(details);
+    default:
+      return details.status >= 500 ? new CinderServerError(details) : new CinderApiError(details);
+  }
+}
+
+/** Cinder could not be reached, or the connection failed before an answer came. */
+export class CinderConnectionError extends CinderError {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    /** The system error code, e.g. `ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`. */
+    readonly code: string,
+  ) {
+    super(`Cinder ${method} /${path}: no answer (${code}); check the endpoint and that cinder-api runs`);
+  }
+}
+
+/** Cinder answered a success whose body does not have the documented shape. */
+export class CinderResponseShapeError extends CinderError {
+  constructor(
+    readonly operation: string,
+    /** Where and what: e.g. `attachment.status: expected string`. */
+    readonly issues: readonly string[],
+  ) {
+    super(`Cinder answered ${operation} with an unexpected body: ${issues.join("; ")}`);
+  }
+}
+
+/** The server (or the configured cap) is below the microversion a feature needs. */
+export class CinderFeatureUnavailableError extends CinderError {
+  constructor(
+    readonly feature: string,
+    readonly required: string,
+    readonly available: string,
+  ) {
+    super(
+      `${feature} needs volume API microversion ${required}, but only ${available} is available ` +
+        `(the server's maximum, or the configured cap): upgrade Cinder, raise maxMicroversion, or do without it`,
+    );
+  }
+}
+
+/** A wait for a status gave up, or ended at a failure status. */
+export class CinderWaitError extends CinderError {
+  constructor(
+    message: string,
+    /** The last status seen. */
+    readonly lastStatus: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** The system error code of a failed exchange (`ECONNREFUSED`, `ECONNABORTED` for a timeout...). */
+export function connectionErrorCode(err: unknown): string {
+  if (err !== null && typeof err === "object" && "code" in err && typeof err.code === "string") {
+    return err.code;
+  }
+  return "EUNKNOWN";
+}
+
+/** True when `err` is a {@link CinderApiError} with one of the given statuses (like gophercloud's ResponseCodeIs). */
+export function isCinderStatus(err: unknown, ...statuses: number[]): err is CinderApiError {
+  return err instanceof CinderApiError && statuses.includes(err.status);
+}

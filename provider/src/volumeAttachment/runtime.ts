@@ -1,0 +1,5 @@
+/**
+ * The provider's runtime entry point (`pulumi-cinder-attachment/runtime`), loaded by package name
+ * inside the provider process by {@link VolumeAttachmentProvider}.
+ */
+export { AttachmentOperations } from "./operations";
