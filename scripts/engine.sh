@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Builds the real Pulumi CLI (and this project's plugins for it) into a cache outside the clone:
+#   ${PULUMI_CINDER_CACHE:-$HOME/.cache/pulumi-cinder-attachment}/engine-v<version>/bin/
+#     pulumi                          the CLI, built from engine/ (go.mod pins the version), stamped
+#     pulumi-language-nodejs          our minimal Node language host (engine/languagehost)
+#     pulumi-resource-pulumi-nodejs   launcher for Node dynamic providers
+#     pulumi-analyzer-policy-nodejs   launcher for Node policy packs
+# Each piece is rebuilt only when missing or stale, written under a temporary name and renamed into
+# place, so the script is idempotent, safe to run concurrently (it takes a lock), and takes well
+# under a second when everything is cached. Progress goes to stderr; the LAST line of stdout is the
+# path of the `pulumi` binary. See docs/engine.md.
+set -euo pipefail
+
+# shellcheck source=engine/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/engine/common.sh"
+
+log() { echo "engine: $*" >&2; }
+
+mkdir -p "$ENGINE_BIN"
+
+# One builder at a time per cache (parallel test runners may all call this).
+if command -v flock >/dev/null 2>&1; then
+	exec 9>"$ENGINE_CACHE/.lock"
+	flock 9
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+	log "go is not on PATH; the engine is built from source with Go >= 1.25"
+	exit 1
+fi
+if ! command -v node >/dev/null 2>&1; then
+	log "warning: node is not on PATH; the plugins need it at run time"
+fi
+
+cd "$ENGINE_REPO/engine"
+# Never rewrite go.mod/go.sum here; a missing checksum is an error to fix in the repository.
+export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
+
+# --- the CLI ----------------------------------------------------------------------------------
+cli="$ENGINE_BIN/pulumi"
+want="v$ENGINE_VERSION"
+have=""
+if [ -x "$cli" ]; then
+	have=$("$cli" version 2>/dev/null || true)
+fi
+if [ "$have" = "$want" ]; then
+	log "pulumi $want is cached in $ENGINE_BIN"
+else
+	[ -n "$have" ] && log "cached pulumi answers '$have', not $want: rebuilding"
+	log "building pulumi $want from source (cold: about 8 minutes on 2 cores with an empty Go build cache, plus module downloads if any)"
+	tmp="$ENGINE_BIN/.pulumi.tmp.$$"
+	trap 'rm -f "$tmp"' EXIT
+	start=$(date +%s)
+	go build -trimpath \
+		-ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$want" \
+		-o "$tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
+	got=$("$tmp" version)
+	if [ "$got" != "$want" ]; then
+		log "the new binary answers '$got', expected $want"
+		exit 1
+	fi
+	mv -f "$tmp" "$cli"
+	trap - EXIT
+	log "built pulumi $want in $(($(date +%s) - start))s"
+fi
+
+# --- our Node language host -------------------------------------------------------------------
+# Rebuilt when its sources, go.mod/go.sum or the version change (the stamp records a hash of them).
+lh="$ENGINE_BIN/pulumi-language-nodejs"
+lh_stamp="$ENGINE_BIN/.pulumi-language-nodejs.stamp"
+lh_hash=$( (echo "$ENGINE_VERSION"; cat go.mod go.sum languagehost/*.go) | sha256sum | cut -d' ' -f1)
+if [ -x "$lh" ] && [ "$(cat "$lh_stamp" 2>/dev/null || true)" = "$lh_hash" ]; then
+	log "pulumi-language-nodejs is cached"
+else
+	log "building pulumi-language-nodejs (engine/languagehost)"
+	tmp="$ENGINE_BIN/.pulumi-language-nodejs.tmp.$$"
+	trap 'rm -f "$tmp"' EXIT
+	go build -trimpath -ldflags "-s -w -X main.version=$ENGINE_VERSION" -o "$tmp" ./languagehost >&2
+	mv -f "$tmp" "$lh"
+	trap - EXIT
+	echo "$lh_hash" >"$lh_stamp"
+fi
+
+# --- launchers (shell scripts) ----------------------------------------------------------------
+for name in pulumi-resource-pulumi-nodejs pulumi-analyzer-policy-nodejs; do
+	src="$ENGINE_REPO/scripts/engine/$name"
+	dst="$ENGINE_BIN/$name"
+	if [ -x "$dst" ] && cmp -s "$src" "$dst"; then
+		continue
+	fi
+	log "installing $name"
+	cp "$src" "$dst.tmp.$$"
+	chmod 0755 "$dst.tmp.$$"
+	mv -f "$dst.tmp.$$" "$dst"
+done
+
+echo "$cli"
