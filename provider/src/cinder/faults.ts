@@ -15,7 +15,10 @@ const MAX_MESSAGE_LENGTH = 500;
  */
 export function parseFault(body: unknown): Fault {
   if (typeof body === "string") {
-    const text = body.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    const text = body
+      .replace(/<[^>]*>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
     return text ? { message: text.slice(0, MAX_MESSAGE_LENGTH) } : {};
   }
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
@@ -27,7 +30,7 @@ export function parseFault(body: unknown): Fault {
   }
   const [name, value] = entries[0] as [string, unknown];
   if (value !== null && typeof value === "object" && "message" in value) {
-    const message = (value as { message: unknown }).message;
+    const message = value.message;
     return { name, message: typeof message === "string" ? message.slice(0, MAX_MESSAGE_LENGTH) : undefined };
   }
   return { name };

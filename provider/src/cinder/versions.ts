@@ -4,9 +4,21 @@
  */
 import type { AxiosInstance } from "axios";
 import { z } from "zod";
-import { CinderConnectionError, CinderFeatureUnavailableError, CinderResponseShapeError, apiErrorFor, connectionErrorCode } from "./errors";
+import {
+  CinderConnectionError,
+  CinderFeatureUnavailableError,
+  CinderResponseShapeError,
+  apiErrorFor,
+  connectionErrorCode,
+} from "./errors";
 import { parseFault } from "./faults";
-import { ATTACHMENTS_API, type Microversion, compareMicroversions, formatMicroversion, microversion } from "./microversion";
+import {
+  ATTACHMENTS_API,
+  type Microversion,
+  compareMicroversions,
+  formatMicroversion,
+  microversion,
+} from "./microversion";
 
 /** Microversions a v3 endpoint accepts. */
 export interface VolumeApiVersions {

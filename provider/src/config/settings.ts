@@ -100,7 +100,9 @@ export function resolveSettings(config: ConfigLookup, env: NodeJS.ProcessEnv): C
   const timeout = get("requestTimeout");
   const requestTimeoutMs = timeout === undefined ? 60_000 : Number(timeout) * 1000;
   if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
-    throw new SettingsError(`Cinder requestTimeout "${timeout}" must be a positive number of seconds (${describe("requestTimeout")})`);
+    throw new SettingsError(
+      `Cinder requestTimeout "${timeout}" must be a positive number of seconds (${describe("requestTimeout")})`,
+    );
   }
   return {
     authType: "noauth",

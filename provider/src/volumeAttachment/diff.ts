@@ -19,7 +19,8 @@ export interface AttachmentDiffPlan {
 export function planDiff(olds: VolumeAttachmentOutputs, news: VolumeAttachmentInputs): AttachmentDiffPlan {
   const changes: string[] = [];
   const replaces: string[] = [];
-  const sameVolume = news.volumeId === olds.volumeId || (!UUID_PATTERN.test(news.volumeId) && news.volumeId === olds.volumeName);
+  const sameVolume =
+    news.volumeId === olds.volumeId || (!UUID_PATTERN.test(news.volumeId) && news.volumeId === olds.volumeName);
   if (!sameVolume) {
     changes.push("volumeId");
     replaces.push("volumeId");

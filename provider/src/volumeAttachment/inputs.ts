@@ -42,18 +42,34 @@ function connectorSchema() {
       initiator: z
         .string()
         .refine((v) => IQN.test(v) || EUI.test(v) || NAA.test(v), {
-          error: "connector.initiator must be an iSCSI name: iqn.YYYY-MM.reversed.domain[:id], eui.<16 hex> or naa.<hex>",
+          error:
+            "connector.initiator must be an iSCSI name: iqn.YYYY-MM.reversed.domain[:id], eui.<16 hex> or naa.<hex>",
         })
         .optional(),
       ip: z.union([z.ipv4(), z.ipv6()], { error: "connector.ip must be an IPv4 or IPv6 address" }).optional(),
-      host: z.string().regex(HOSTNAME, { error: "connector.host must be a host name (letters, digits, '.', '-', '_')" }).optional(),
-      platform: z.string().regex(/^[a-z0-9_]+$/i, { error: "connector.platform must be like x86_64 or aarch64" }).default("x86_64"),
-      osType: z.string().regex(/^[a-z0-9_]+$/i, { error: "connector.osType must be like linux2" }).default("linux2"),
+      host: z
+        .string()
+        .regex(HOSTNAME, { error: "connector.host must be a host name (letters, digits, '.', '-', '_')" })
+        .optional(),
+      platform: z
+        .string()
+        .regex(/^[a-z0-9_]+$/i, { error: "connector.platform must be like x86_64 or aarch64" })
+        .default("x86_64"),
+      osType: z
+        .string()
+        .regex(/^[a-z0-9_]+$/i, { error: "connector.osType must be like linux2" })
+        .default("linux2"),
       multipath: z.boolean({ error: "connector.multipath must be true or false" }).default(false),
-      mountpoint: z.string().regex(/^\/\S*$/, { error: "connector.mountpoint must be an absolute device path such as /dev/vdb" }).optional(),
+      mountpoint: z
+        .string()
+        .regex(/^\/\S*$/, { error: "connector.mountpoint must be an absolute device path such as /dev/vdb" })
+        .optional(),
       wwpns: wwnList("connector.wwpns").optional(),
       wwnns: wwnList("connector.wwnns").optional(),
-      nqn: z.string().regex(NQN, { error: "connector.nqn must be an NVMe qualified name: nqn.YYYY-MM.reversed.domain:<id>" }).optional(),
+      nqn: z
+        .string()
+        .regex(NQN, { error: "connector.nqn must be an NVMe qualified name: nqn.YYYY-MM.reversed.domain:<id>" })
+        .optional(),
       extra: z
         .record(z.string(), z.union([z.string(), z.number(), z.boolean()]), {
           error: "connector.extra must map field names to strings, numbers or booleans",
@@ -63,7 +79,12 @@ function connectorSchema() {
         })
         .optional(),
     },
-    { error: (issue) => (issue.code === "unrecognized_keys" ? `unknown connector field(s) ${issue.keys.join(", ")}: use the typed fields, or put driver-specific ones in connector.extra` : "connector must be an object") },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? `unknown connector field(s) ${issue.keys.join(", ")}: use the typed fields, or put driver-specific ones in connector.extra`
+          : "connector must be an object",
+    },
   );
 }
 
@@ -85,7 +106,12 @@ export function volumeAttachmentInputsSchema() {
         complete: z.boolean({ error: "complete must be true or false" }).optional(),
         attachmentId: uuid("attachmentId").optional(),
       },
-      { error: (issue) => (issue.code === "unrecognized_keys" ? `unknown propert(ies) ${issue.keys.join(", ")}` : "inputs must be an object") },
+      {
+        error: (issue) =>
+          issue.code === "unrecognized_keys"
+            ? `unknown propert(ies) ${issue.keys.join(", ")}`
+            : "inputs must be an object",
+      },
     )
     .superRefine((inputs, ctx) => {
       if (!inputs.connector && !inputs.instanceUuid && !inputs.attachmentId) {
@@ -103,12 +129,10 @@ export function volumeAttachmentInputsSchema() {
         });
       }
     })
-    .transform(
-      (inputs): VolumeAttachmentInputs => ({
-        ...inputs,
-        complete: inputs.complete ?? inputs.connector !== undefined,
-      }),
-    );
+    .transform((inputs): VolumeAttachmentInputs => ({
+      ...inputs,
+      complete: inputs.complete ?? inputs.connector !== undefined,
+    }));
 }
 
 /** One `check` failure, as the dynamic provider protocol reports it. */

@@ -3,8 +3,7 @@
  * client, the input schema, the diff plan and the output mapping. Runs in the provider process only;
  * {@link VolumeAttachmentProvider} loads it by package name so none of it is serialized into state.
  */
-import { noAuthSession } from "../cinder/auth";
-import { CinderClient } from "../cinder/client";
+import type { CinderClient } from "../cinder/client";
 import { isCinderStatus } from "../cinder/errors";
 import {
   type Attachment,
@@ -15,6 +14,7 @@ import {
   updateAttachment,
 } from "../cinder/attachments";
 import { getVolume, listVolumesByName } from "../cinder/volumes/requests";
+import { connectCinder } from "../config/connect";
 import { type ConfigLookup, type ConnectionSettings, resolveSettings } from "../config/settings";
 import { planDiff } from "./diff";
 import { AdoptionMismatchError, AttachmentDeleteRefusedError, VolumeLookupError, isDeleteRefusal } from "./errors";
@@ -56,13 +56,7 @@ export class AttachmentOperations {
   /** The connected client, created on first use. A failed connect is retried by the next call. */
   client(): Promise<CinderClient> {
     if (!this.clientPromise) {
-      const settings = this.settings();
-      this.clientPromise = CinderClient.connect({
-        endpoint: settings.endpoint,
-        auth: noAuthSession(settings),
-        maxMicroversion: settings.maxMicroversion,
-        timeoutMs: settings.requestTimeoutMs,
-      });
+      this.clientPromise = connectCinder(this.settings());
       this.clientPromise.catch(() => (this.clientPromise = undefined));
     }
     return this.clientPromise;
@@ -118,7 +112,10 @@ export class AttachmentOperations {
     const client = await this.client();
     try {
       const attachment = await getAttachment(client, id);
-      return { id: attachment.id, props: plain(toOutputs(inputsOf(props, attachment), attachment, { volumeName: props?.volumeName })) };
+      return {
+        id: attachment.id,
+        props: plain(toOutputs(inputsOf(props, attachment), attachment, { volumeName: props?.volumeName })),
+      };
     } catch (err) {
       if (isCinderStatus(err, 404)) return { id: "", props: {} };
       throw err;
@@ -126,7 +123,11 @@ export class AttachmentOperations {
   }
 
   /** Sends the new connector (attachment-update) and completes again when asked. */
-  async update(id: string, olds: VolumeAttachmentOutputs, news: VolumeAttachmentInputs): Promise<{ outs: VolumeAttachmentOutputs }> {
+  async update(
+    id: string,
+    olds: VolumeAttachmentOutputs,
+    news: VolumeAttachmentInputs,
+  ): Promise<{ outs: VolumeAttachmentOutputs }> {
     const client = await this.client();
     const plan = planDiff(olds, news);
     let outs: VolumeAttachmentOutputs = {
@@ -164,7 +165,9 @@ export class AttachmentOperations {
       attachment = await getAttachment(client, id);
     } catch (err) {
       if (isCinderStatus(err, 404)) {
-        throw new AdoptionMismatchError(`attachmentId ${id}: no such attachment to adopt; check the id with cinder attachment-list`);
+        throw new AdoptionMismatchError(
+          `attachmentId ${id}: no such attachment to adopt; check the id with cinder attachment-list`,
+        );
       }
       throw err;
     }

@@ -23,7 +23,9 @@ export function splitConnectionInfo(info: Readonly<Record<string, unknown>>): {
     if (key === "driver_volume_type" && typeof value === "string") {
       driverVolumeType = value;
     } else if (isCredentialKey(key)) {
-      if (value !== null && value !== undefined) credentials[key] = String(value);
+      if (value !== null && value !== undefined) {
+        credentials[key] = typeof value === "string" ? value : JSON.stringify(value);
+      }
     } else {
       connectionInfo[key] = value;
     }

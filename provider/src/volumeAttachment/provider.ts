@@ -5,17 +5,17 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { AttachmentOperations } from "./operations";
+import type * as Runtime from "./runtime";
 import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "./types";
-
-type Runtime = typeof import("./runtime");
 
 /**
  * Implements `pulumi.dynamic.ResourceProvider` for Cinder attachments (attach/detach V2, 3.27+).
  * Constructible with no arguments; settings come from stack config `cinder:*` or the environment.
  */
-export class VolumeAttachmentProvider
-  implements pulumi.dynamic.ResourceProvider<VolumeAttachmentInputs, VolumeAttachmentOutputs>
-{
+export class VolumeAttachmentProvider implements pulumi.dynamic.ResourceProvider<
+  VolumeAttachmentInputs,
+  VolumeAttachmentOutputs
+> {
   private operations?: AttachmentOperations;
   private config?: pulumi.dynamic.Config;
 
@@ -64,7 +64,7 @@ export class VolumeAttachmentProvider
     if (!this.operations) {
       // By package name: resolvable wherever the package is installed, so never serialized by value.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const runtime = require("pulumi-cinder-attachment/runtime") as Runtime;
+      const runtime = require("pulumi-cinder-attachment/runtime") as typeof Runtime;
       const config = this.config;
       this.operations = runtime.AttachmentOperations.fromConfig((key) => config?.get(`cinder:${key}`));
     }

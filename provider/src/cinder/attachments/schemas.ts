@@ -106,19 +106,17 @@ function attachmentWireSchema() {
       attach_mode: z.string().nullish(),
       connection_info: z.record(z.string(), z.unknown()).nullish(),
     })
-    .transform(
-      (wire): Attachment => ({
-        id: wire.id,
-        status: wire.status,
-        volumeId: wire.volume_id,
-        instanceUuid: wire.instance ?? undefined,
-        attachedAt: wire.attached_at,
-        detachedAt: wire.detached_at,
-        // Cinder stores the string "null" when no mode was given at create.
-        attachMode: wire.attach_mode && wire.attach_mode !== "null" ? wire.attach_mode : undefined,
-        connectionInfo: wire.connection_info ?? undefined,
-      }),
-    );
+    .transform((wire): Attachment => ({
+      id: wire.id,
+      status: wire.status,
+      volumeId: wire.volume_id,
+      instanceUuid: wire.instance ?? undefined,
+      attachedAt: wire.attached_at,
+      detachedAt: wire.detached_at,
+      // Cinder stores the string "null" when no mode was given at create.
+      attachMode: wire.attach_mode && wire.attach_mode !== "null" ? wire.attach_mode : undefined,
+      connectionInfo: wire.connection_info ?? undefined,
+    }));
 }
 
 /** `{"attachment": {...}}` */

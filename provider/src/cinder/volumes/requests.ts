@@ -46,7 +46,9 @@ export async function createVolume(client: CinderClient, opts: CreateVolumeOpts)
     path: "volumes",
     microversion: ATTACHMENTS_API,
     okStatuses: [202],
-    body: { volume: { name: opts.name, size: opts.size, ...(opts.volumeType ? { volume_type: opts.volumeType } : {}) } },
+    body: {
+      volume: { name: opts.name, size: opts.size, ...(opts.volumeType ? { volume_type: opts.volumeType } : {}) },
+    },
     schema: volumeEnvelopeSchema(),
   });
 }

@@ -23,16 +23,14 @@ function volumeWireSchema() {
       size: z.number().nullish(),
       volume_type: z.string().nullish(),
     })
-    .transform(
-      (wire): Volume => ({
-        id: wire.id,
-        name: wire.name ?? undefined,
-        status: wire.status,
-        multiattach: wire.multiattach ?? false,
-        size: wire.size ?? undefined,
-        volumeType: wire.volume_type ?? undefined,
-      }),
-    );
+    .transform((wire): Volume => ({
+      id: wire.id,
+      name: wire.name ?? undefined,
+      status: wire.status,
+      multiattach: wire.multiattach ?? false,
+      size: wire.size ?? undefined,
+      volumeType: wire.volume_type ?? undefined,
+    }));
 }
 
 /** `{"volume": {...}}` */

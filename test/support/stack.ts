@@ -1,0 +1,100 @@
+/**
+ * The local real stack for contract and end-to-end tests: its settings (written by
+ * `scripts/stack/stack.sh start` to .local/stack/env.json), clients and test volumes.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { noAuthSession } from "../../provider/src/cinder/auth";
+import { CinderClient } from "../../provider/src/cinder/client";
+import { microversion } from "../../provider/src/cinder/microversion";
+import { createVolume, deleteVolume, getVolume } from "../../provider/src/cinder/volumes/requests";
+import type { Volume } from "../../provider/src/cinder/volumes/schemas";
+import { AttachmentOperations } from "../../provider/src/volumeAttachment/operations";
+
+/** The repository's root folder. */
+export const REPO_ROOT = join(__dirname, "..", "..");
+
+/** The stack's settings as `stack.sh start` wrote them. */
+export function stackEnv(): Record<string, string> {
+  const path = join(REPO_ROOT, ".local", "stack", "env.json");
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, string>;
+  } catch {
+    throw new Error(`${path} is missing: start the local stack with "npm run stack -- start"`);
+  }
+}
+
+/** The noauth environment the cinder CLI and the provider read, asserting the `service` role by default. */
+export function noAuthEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env = stackEnv();
+  return {
+    OS_AUTH_TYPE: "noauth",
+    CINDER_ENDPOINT: env.CINDER_ENDPOINT,
+    OS_PROJECT_ID: env.OS_PROJECT_ID,
+    OS_USER_ID: env.OS_USER_ID,
+    CINDER_NOAUTH_SERVICE_ROLES: "service",
+    ...overrides,
+  };
+}
+
+/** Provider operations against the local noauth Cinder. */
+export function operations(overrides: Record<string, string | undefined> = {}): AttachmentOperations {
+  return AttachmentOperations.fromConfig(() => undefined, noAuthEnv(overrides));
+}
+
+/** An admin client of the local noauth Cinder (service role asserted), for setup and checks. */
+export function adminClient(maxMicroversion?: string): Promise<CinderClient> {
+  const env = stackEnv();
+  return CinderClient.connect({
+    endpoint: env.CINDER_ENDPOINT as string,
+    auth: noAuthSession({ userId: "admin", projectId: "admin", serviceRoles: ["service"] }),
+    maxMicroversion: maxMicroversion ? microversion(maxMicroversion) : undefined,
+  });
+}
+
+/** Polls the volume until it has `status`; fails on `error*` or after `timeoutMs`. */
+export async function waitForVolume(
+  client: CinderClient,
+  id: string,
+  status: string,
+  timeoutMs = 30_000,
+): Promise<Volume> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const volume = await getVolume(client, id);
+    if (volume.status === status) return volume;
+    if (volume.status.startsWith("error")) throw new Error(`volume ${id} went to ${volume.status}`);
+    if (Date.now() > deadline) {
+      throw new Error(`volume ${id} is ${volume.status}, not ${status}, after ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Test volumes made by one test file, deleted (with their attachments) by {@link TestVolumes.cleanup}. */
+export class TestVolumes {
+  private readonly ids: string[] = [];
+
+  constructor(private readonly prefix: string) {}
+
+  /** Creates an available 1 GiB volume with a unique name; `multiattach` uses the stack's multiattach type. */
+  async create(client: CinderClient, options: { multiattach?: boolean; name?: string } = {}): Promise<Volume> {
+    const name = options.name ?? `${this.prefix}-${Date.now().toString(36)}-${this.ids.length}`;
+    const volumeType = options.multiattach ? stackEnv().CINDER_MULTIATTACH_TYPE : undefined;
+    const created = await createVolume(client, { name, size: 1, volumeType });
+    this.ids.push(created.id);
+    return waitForVolume(client, created.id, "available");
+  }
+
+  /** Deletes every attachment of the volumes, then the volumes. */
+  async cleanup(client: CinderClient): Promise<void> {
+    const { listAttachments, deleteAttachment } = await import("../../provider/src/cinder/attachments");
+    for (const id of this.ids) {
+      for (const attachment of await listAttachments(client, { volumeId: id })) {
+        await deleteAttachment(client, attachment.id).catch(() => undefined);
+      }
+      await waitForVolume(client, id, "available").catch(() => undefined);
+      await deleteVolume(client, id).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { VolumeAttachmentProvider } from "../../provider/src/volumeAttachment/provider";
+import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/types";
+import { type FakeCinder, startFakeCinder } from "../support/fakeCinder";
+
+let fake: FakeCinder;
+beforeEach(async () => {
+  fake = await startFakeCinder([{ method: "POST", path: "/v3/attachments", reply: "attachment-create-reserve.200" }]);
+  process.env.CINDER_ENDPOINT = fake.endpoint;
+  process.env.OS_AUTH_TYPE = "noauth";
+});
+afterEach(async () => {
+  delete process.env.CINDER_ENDPOINT;
+  delete process.env.OS_AUTH_TYPE;
+  await fake.close();
+});
+
+function provider(config: Record<string, string> = {}): VolumeAttachmentProvider {
+  const p = new VolumeAttachmentProvider();
+  void p.configure({ config: { get: (key: string) => config[key], require: (key: string) => config[key] as string } });
+  return p;
+}
+
+describe("VolumeAttachmentProvider", () => {
+  test("check of a bad input names the property and sends no HTTP request at all", async () => {
+    const news = { volumeId: "not-a-uuid-but-a-name", connector: { initiator: "iqn.bad", ip: "1.2.3" } };
+    const result = await provider().check({} as VolumeAttachmentInputs, news as unknown as VolumeAttachmentInputs);
+    expect(result.failures?.map((f) => f.property).sort()).toEqual(["connector.initiator", "connector.ip"]);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  test("check ignores the engine's __provider key", async () => {
+    const news = {
+      volumeId: "data",
+      instanceUuid: "83ec2e3b-4321-422b-8706-a84185f52a0a",
+      __provider: "exports.handler = ...",
+    };
+    const result = await provider().check({} as VolumeAttachmentInputs, news as unknown as VolumeAttachmentInputs);
+    expect(result.failures).toEqual([]);
+  });
+
+  test("settings come from stack config (cinder:*) read in the provider process; a reserve is one request", async () => {
+    delete process.env.CINDER_ENDPOINT;
+    const p = provider({ "cinder:endpoint": fake.endpoint, "cinder:authType": "noauth" });
+    const result = await p.create({
+      volumeId: "00000000-0000-4000-8000-000000000002",
+      instanceUuid: "00000000-0000-4000-8000-000000000003",
+      complete: false,
+    });
+    expect(result.id).toBe("00000000-0000-4000-8000-000000000004");
+    expect(result.outs).toMatchObject({ status: "reserved", attachmentId: result.id });
+    expect(fake.apiRequests()).toHaveLength(1);
+    // Outputs cross the protocol as protobuf Structs: no undefined anywhere.
+    expect(JSON.stringify(result.outs)).toBe(JSON.stringify(JSON.parse(JSON.stringify(result.outs))));
+    expect(Object.values(result.outs ?? {}).includes(undefined)).toBe(false);
+  });
+
+  test("the provider as the SDK serializes it holds no settings and no dependency code, only its small methods", async () => {
+    const { serializeFunction } = await import("@pulumi/pulumi/runtime");
+    process.env.CINDER_ENDPOINT = "http://secret-endpoint:1/v3";
+    const instance = new VolumeAttachmentProvider();
+    const serialized = await serializeFunction(() => instance, { isFactoryFunction: false });
+    expect(serialized.text).toContain('require("pulumi-cinder-attachment/runtime")');
+    expect(serialized.text).not.toContain("secret-endpoint");
+    expect(serialized.text).not.toMatch(/zod|axios/);
+    expect(serialized.text.length).toBeLessThan(8_000);
+  });
+});
