@@ -335,6 +335,10 @@ osapi_volume_listen = 127.0.0.1
 osapi_volume_listen_port = $CINDER_PORT
 osapi_volume_workers = 1
 enabled_backends = fake
+# Parallel test suites make many small volumes: no per-project volume quota on this test stack.
+quota_volumes = -1
+quota_gigabytes = -1
+quota_snapshots = -1
 host = $CINDER_HOST
 my_ip = 127.0.0.1
 state_path = $S/cinder/state

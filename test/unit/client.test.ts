@@ -20,9 +20,9 @@ import { microversion } from "../../provider/src/cinder/microversion";
 import { type FakeCinder, type Route, startFakeCinder } from "../support/fakeCinder";
 import { loadFixture } from "../support/fixtures";
 
-const ID = "00000000-0000-4000-8000-000000000004";
-const VOLUME = "00000000-0000-4000-8000-000000000002";
-const INSTANCE = "00000000-0000-4000-8000-000000000003";
+const ID = "00000000-0000-4000-8000-000000000003";
+const VOLUME = "00000000-0000-4000-8000-000000000001";
+const INSTANCE = "00000000-0000-4000-8000-000000000002";
 const CONNECTOR = {
   initiator: "iqn.1993-08.org.debian:01:record",
   ip: "127.0.0.1",
@@ -98,13 +98,15 @@ describe("requests match what Cinder was recorded to accept", () => {
   });
 
   test("a full create with mode sends microversion 3.54 and the mode", async () => {
+    const fixture = loadFixture("attachment-create-connector-ro.200");
+    const volumeId = (fixture.request.body as { attachment: { volume_uuid: string } }).attachment.volume_uuid;
     const client = await connect([
       { method: "POST", path: "/v3/attachments", reply: "attachment-create-connector-ro.200" },
     ]);
-    const attachment = await createAttachment(client, { volumeId: VOLUME, connector: CONNECTOR, mode: "ro" });
+    const attachment = await createAttachment(client, { volumeId, connector: CONNECTOR, mode: "ro" });
     const request = only(fake);
     expect(request.headers["openstack-api-version"]).toBe("volume 3.54");
-    expect(request.body).toEqual(loadFixture("attachment-create-connector-ro.200").request.body);
+    expect(request.body).toEqual(fixture.request.body);
     expect(attachment.attachMode).toBe("ro");
   });
 

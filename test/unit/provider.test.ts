@@ -42,11 +42,11 @@ describe("VolumeAttachmentProvider", () => {
     delete process.env.CINDER_ENDPOINT;
     const p = provider({ "cinder:endpoint": fake.endpoint, "cinder:authType": "noauth" });
     const result = await p.create({
-      volumeId: "00000000-0000-4000-8000-000000000002",
-      instanceUuid: "00000000-0000-4000-8000-000000000003",
+      volumeId: "00000000-0000-4000-8000-000000000001",
+      instanceUuid: "00000000-0000-4000-8000-000000000002",
       complete: false,
     });
-    expect(result.id).toBe("00000000-0000-4000-8000-000000000004");
+    expect(result.id).toBe("00000000-0000-4000-8000-000000000003");
     expect(result.outs).toMatchObject({ status: "reserved", attachmentId: result.id });
     expect(fake.apiRequests()).toHaveLength(1);
     // Outputs cross the protocol as protobuf Structs: no undefined anywhere.

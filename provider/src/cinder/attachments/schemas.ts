@@ -115,7 +115,9 @@ function attachmentWireSchema() {
       detachedAt: wire.detached_at,
       // Cinder stores the string "null" when no mode was given at create.
       attachMode: wire.attach_mode && wire.attach_mode !== "null" ? wire.attach_mode : undefined,
-      connectionInfo: wire.connection_info ?? undefined,
+      // A reserved attachment has none: Cinder sends null or {}.
+      connectionInfo:
+        wire.connection_info && Object.keys(wire.connection_info).length > 0 ? wire.connection_info : undefined,
     }));
 }
 
