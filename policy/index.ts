@@ -1,0 +1,12 @@
+/**
+ * Policy pack for OpenStack Cinder volume attachments (`pulumi-nodejs:dynamic/cinder:VolumeAttachment`).
+ * Run it with `pulumi preview --policy-pack policy` (see policy/README.md). Constructing the pack starts
+ * the analyzer server, so tests import the policies from `./policies` instead of this file.
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { policies } from "./policies";
+
+new PolicyPack("cinder-volume-attachments", {
+  description: "Guards OpenStack Cinder volume attachments: hosts, sharing, multipath and credentials.",
+  policies,
+});

@@ -1,0 +1,40 @@
+/** Every policy of the pack, in the order they are documented in policy/README.md. */
+import type { Policies } from "@pulumi/policy";
+import { allowedConnectorHosts } from "./allowedConnectorHosts";
+import { credentialsStaySecret } from "./credentialsStaySecret";
+import { fullAttachNamesInstance } from "./fullAttachNamesInstance";
+import { incompleteAttachment } from "./incompleteAttachment";
+import { mountpointRules } from "./mountpointRules";
+import { multipathRequired } from "./multipathRequired";
+import { protectedVolumes } from "./protectedVolumes";
+import { sharedVolumeReadOnly } from "./sharedVolumeReadOnly";
+import { singleAttachmentPerVolume } from "./singleAttachmentPerVolume";
+import { volumeById } from "./volumeById";
+
+export {
+  allowedConnectorHosts,
+  credentialsStaySecret,
+  fullAttachNamesInstance,
+  incompleteAttachment,
+  mountpointRules,
+  multipathRequired,
+  protectedVolumes,
+  sharedVolumeReadOnly,
+  singleAttachmentPerVolume,
+  volumeById,
+};
+export { VOLUME_ATTACHMENT_TYPE, message } from "./common";
+
+/** The pack's policies. */
+export const policies: Policies = [
+  allowedConnectorHosts,
+  sharedVolumeReadOnly,
+  multipathRequired,
+  fullAttachNamesInstance,
+  singleAttachmentPerVolume,
+  credentialsStaySecret,
+  incompleteAttachment,
+  mountpointRules,
+  volumeById,
+  protectedVolumes,
+];
