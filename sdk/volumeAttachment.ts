@@ -87,6 +87,7 @@ export class VolumeAttachment extends pulumi.dynamic.Resource {
   declare readonly volumeId: pulumi.Output<string>;
   /** The volume's name, when it was attached by name. */
   declare readonly volumeName: pulumi.Output<string | undefined>;
+  /** The instance (server) the attachment is for, as Cinder records it; absent when none was given. */
   declare readonly instanceUuid: pulumi.Output<string | undefined>;
   /** `reserved`, `attaching`, `attached`, ... */
   declare readonly status: pulumi.Output<string>;
@@ -100,10 +101,22 @@ export class VolumeAttachment extends pulumi.dynamic.Resource {
   declare readonly connectionInfo: pulumi.Output<Record<string, unknown> | undefined>;
   /** Connection credentials (`auth_username`, `auth_password`, ...). Secret. */
   declare readonly credentials: pulumi.Output<Record<string, string> | undefined>;
+  /**
+   * The connector as checked: the input with `platform`, `osType` and `multipath` defaulted and WWNs
+   * normalised; absent for a reservation.
+   */
   declare readonly connector: pulumi.Output<ConnectorArgs | undefined>;
+  /** The requested mode (`rw`/`ro`, microversion 3.54) as given; {@link attachMode} is what Cinder recorded. */
   declare readonly mode: pulumi.Output<AttachMode | undefined>;
+  /** Whether the attachment is completed (os-complete, microversion 3.44): the input, or its default. */
   declare readonly complete: pulumi.Output<boolean>;
 
+  /**
+   * Declares an attachment; nothing reaches Cinder before `pulumi up`, and bad inputs fail in `check`.
+   * @param name The resource's name, unique within the stack.
+   * @param args The volume, the instance, the connector and how to attach.
+   * @param opts Resource options; `credentials` is always added to `additionalSecretOutputs`.
+   */
   constructor(name: string, args: VolumeAttachmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       new VolumeAttachmentProvider(),
