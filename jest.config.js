@@ -9,7 +9,11 @@ const base = {
 };
 module.exports = {
   projects: [
-    { ...base, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts", "<rootDir>/policy/test/**/*.test.ts"] },
+    {
+      ...base,
+      displayName: "unit",
+      testMatch: ["<rootDir>/test/unit/**/*.test.ts", "<rootDir>/policy/test/**/*.test.ts"],
+    },
     { ...base, displayName: "contract", testMatch: ["<rootDir>/test/contract/**/*.test.ts"] },
     { ...base, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
   ],

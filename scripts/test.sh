@@ -19,5 +19,7 @@ step "types, lint, formatting"
 npx tsc --noEmit -p .
 npx eslint .
 npx prettier --check . >/dev/null
+step "API reference (typedoc; an undocumented export fails)"
+npm run --silent docs >/dev/null
 step "tests"
 npx jest --maxWorkers=2 "$@"

@@ -93,7 +93,7 @@ export class VolumeAttachment extends pulumi.dynamic.Resource {
   declare readonly status: pulumi.Output<string>;
   /** The mode Cinder recorded: `rw` or `ro`. */
   declare readonly attachMode: pulumi.Output<string | undefined>;
-  /** When the attachment was completed. */
+  /** When Cinder connected the attachment (`attached_at`, set at connect, before os-complete); absent for a reservation. */
   declare readonly attachedAt: pulumi.Output<string | undefined>;
   /** `iscsi`, `fibre_channel`, `nvmeof`, `rbd`, ... */
   declare readonly driverVolumeType: pulumi.Output<string | undefined>;

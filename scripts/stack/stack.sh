@@ -349,7 +349,8 @@ rootwrap_config = /etc/cinder/rootwrap.conf
 glance_api_servers = http://127.0.0.1:9292
 
 [database]
-connection = sqlite:///$S/cinder/cinder.sqlite
+# Several daemons write this file: wait for its lock (pysqlite timeout) rather than fail with "database is locked".
+connection = sqlite:///$S/cinder/cinder.sqlite?timeout=30
 sqlite_synchronous = false
 
 [oslo_concurrency]

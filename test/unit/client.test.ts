@@ -65,6 +65,12 @@ describe("version discovery", () => {
     expect((await connect([], { max: "3.44" })).maxMicroversion).toEqual({ major: 3, minor: 44 });
   });
 
+  test("a cap below 3.27 is refused too: the attachments API would be unusable", async () => {
+    await expect(connect([], { max: "3.20" })).rejects.toThrow(
+      /attachments API \(attach\/detach V2\) needs volume API microversion 3.27, but only 3.20 is available/,
+    );
+  });
+
   test("refuses a server older than 3.27, naming what is missing", async () => {
     const old = {
       status: 300,

@@ -95,7 +95,10 @@ export class CinderConnectionError extends CinderError {
     /** The system error code, e.g. `ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`. */
     readonly code: string,
   ) {
-    super(`Cinder ${method} /${path}: no answer (${code}); check the endpoint and that cinder-api runs`);
+    // An absolute URL (version discovery) is shown as it is; an API path relative to the endpoint.
+    super(
+      `Cinder ${method} ${/^https?:/.test(path) ? path : `/${path}`}: no answer (${code}); check the endpoint and that cinder-api runs`,
+    );
   }
 }
 

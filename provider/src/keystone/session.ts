@@ -117,7 +117,7 @@ class TokenHolder {
 
   private refusal(status: number, data: unknown): string {
     const parsed = keystoneErrorSchema().safeParse(data);
-    const said = parsed.success ? parsed.data.error.message : `HTTP ${status}`;
+    const said = (parsed.success ? parsed.data.error.message : `HTTP ${status}`).replace(/\.+$/, "");
     const who = this.describe();
     switch (status) {
       case 401:

@@ -57,7 +57,7 @@ export interface VolumeAttachmentOutputs extends VolumeAttachmentInputs {
   status: string;
   /** The mode Cinder recorded (`rw`/`ro`); the authority on the mode, over `connectionInfo.access_mode`. */
   attachMode?: string;
-  /** When the attachment was completed. */
+  /** When Cinder connected the attachment (`attached_at`, set at connect, before os-complete); absent for a reservation. */
   attachedAt?: string;
   /** The transport: `iscsi`, `fibre_channel`, `nvmeof`, `rbd`, ... */
   driverVolumeType?: string;
