@@ -19,17 +19,28 @@ export interface Exchange {
 /** What to do with one request instead of forwarding it as it is. */
 export type Fault =
   | { kind: "forward" }
-  | { kind: "respond"; status: number; body?: string }
+  /** Answer without asking Cinder (Cinder never sees the request). */
+  | { kind: "respond"; status: number; body?: string; headers?: Record<string, string> }
+  /** Drop the connection without asking Cinder. */
   | { kind: "reset" }
+  /** Swallow the request: never ask Cinder, never answer (the client times out). */
+  | { kind: "drop" }
+  /** Wait, then forward (a slow network before Cinder). */
   | { kind: "delay"; ms: number }
   /** Forward, let Cinder act, then drop the connection before the answer reaches the client. */
-  | { kind: "drop-response" };
+  | { kind: "drop-response" }
+  /** Forward, let Cinder act, then hold its answer back for `ms` (a slow answer: the client may time out). */
+  | { kind: "delay-response"; ms: number }
+  /** Forward, let Cinder act, then answer `status` instead of Cinder's answer (a gateway failing after the fact). */
+  | { kind: "replace-response"; status: number; body?: string };
 
 /** A running proxy. */
 export interface CinderProxy {
   /** The proxied origin, e.g. `http://127.0.0.1:41234`; append `/v3` for an endpoint. */
   readonly url: string;
   readonly exchanges: Exchange[];
+  /** Resolves once no request is on its way to Cinder (delayed forwards included). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +51,15 @@ export async function startProxy(
 ): Promise<CinderProxy> {
   const upstream = new URL(target);
   const exchanges: Exchange[] = [];
+  let inFlight = 0;
+  let waiters: (() => void)[] = [];
+  const settle = () => {
+    inFlight -= 1;
+    if (inFlight === 0) {
+      for (const wake of waiters) wake();
+      waiters = [];
+    }
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -52,10 +72,12 @@ export async function startProxy(
         req.socket.destroy();
         return;
       }
+      if (action.kind === "drop") return;
       if (action.kind === "respond") {
-        res.writeHead(action.status, { "Content-Type": "application/json" }).end(action.body ?? "");
+        res.writeHead(action.status, { "Content-Type": "application/json", ...action.headers }).end(action.body ?? "");
         return;
       }
+      inFlight += 1;
       const forward = () => {
         const out = httpRequest(
           {
@@ -69,6 +91,7 @@ export async function startProxy(
             const body: Buffer[] = [];
             answer.on("data", (chunk: Buffer) => body.push(chunk));
             answer.on("end", () => {
+              settle();
               const responseBody = Buffer.concat(body).toString("utf8");
               exchanges.push({
                 method,
@@ -83,11 +106,22 @@ export async function startProxy(
                 req.socket.destroy();
                 return;
               }
-              res.writeHead(answer.statusCode ?? 502, answer.headers).end(responseBody);
+              if (action.kind === "replace-response") {
+                res.writeHead(action.status, { "Content-Type": "application/json" }).end(action.body ?? "");
+                return;
+              }
+              const reply = () => {
+                if (!res.destroyed) res.writeHead(answer.statusCode ?? 502, answer.headers).end(responseBody);
+              };
+              if (action.kind === "delay-response") setTimeout(reply, action.ms);
+              else reply();
             });
           },
         );
-        out.on("error", () => req.socket.destroy());
+        out.on("error", () => {
+          settle();
+          req.socket.destroy();
+        });
         out.end(requestBody);
       };
       if (action.kind === "delay") setTimeout(forward, action.ms);
@@ -99,6 +133,7 @@ export async function startProxy(
   return {
     url: `http://127.0.0.1:${port}`,
     exchanges,
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

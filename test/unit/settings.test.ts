@@ -50,6 +50,20 @@ describe("noauth settings (a Cinder without Keystone)", () => {
     expect(settings.endpoint).toBe("http://127.0.0.1:8776/v3");
   });
 
+  test("retries, waits and create attempts are settings (seconds and counts)", () => {
+    const settings = resolveSettings((key) => ({ retryAttempts: "2", waitTimeout: "90" })[key], {
+      CINDER_ENDPOINT: "http://x/v3",
+      CINDER_RETRY_TIMEOUT: "12",
+      CINDER_CREATE_ATTEMPTS: "1",
+    });
+    expect(settings.retry).toEqual({ maxAttempts: 2, maxElapsedMs: 12_000 });
+    expect(settings.waitTimeoutMs).toBe(90_000);
+    expect(settings.createAttempts).toBe(1);
+    expect(() => resolveSettings(none, { CINDER_ENDPOINT: "http://x/v3", CINDER_RETRY_ATTEMPTS: "0" })).toThrow(
+      /retryAttempts "0" must be a whole number, 1 or more/,
+    );
+  });
+
   test("stack config wins over the environment", () => {
     const config = (key: string) => ({ endpoint: "http://10.0.0.1:8776/v3", maxMicroversion: "3.44" })[key];
     const settings = resolveSettings(config, {

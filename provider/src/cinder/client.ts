@@ -2,6 +2,7 @@
  * The Cinder (Block Storage v3) HTTP client: one axios instance per endpoint, authentication from an
  * {@link AuthSession}, the microversion chosen per call, and every failure mapped to a typed error.
  */
+import type { Agent } from "node:https";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { z } from "zod";
 import type { AuthSession } from "./auth";
@@ -13,7 +14,14 @@ import {
   connectionErrorCode,
 } from "./errors";
 import { parseFault } from "./faults";
-import { type Microversion, compareMicroversions, formatMicroversion, minMicroversion } from "./microversion";
+import {
+  ATTACHMENTS_API,
+  type Microversion,
+  compareMicroversions,
+  formatMicroversion,
+  minMicroversion,
+} from "./microversion";
+import { type RetryPolicy, attemptsNote, backoffMs, isRetryable, parseRetryAfter, retryPolicy, sleep } from "./retry";
 import { discoverVolumeApi } from "./versions";
 
 /** HTTP methods the Block Storage API uses. */
@@ -45,11 +53,17 @@ export interface CinderClientOptions {
   readonly maxMicroversion?: Microversion;
   /** Per-request timeout in milliseconds (default 60 000). */
   readonly timeoutMs?: number;
+  /** Agent carrying TLS settings (CA bundle, client certificate, verification). */
+  readonly httpsAgent?: Agent;
+  /** When to resend GET, PUT and DELETE after no answer or a 429/500/502/503/504 (POST never); see retry.ts. */
+  readonly retry?: Partial<RetryPolicy>;
 }
 
 /** Counts what a client sent, for tests and benchmarks. */
 export interface RequestStats {
   requests: number;
+  /** Of those, resends after a retryable failure. */
+  retries?: number;
 }
 
 /** A connected Block Storage client. Immutable: the microversion is an argument of each call. */
@@ -63,6 +77,8 @@ export class CinderClient {
     /** The highest microversion both sides accept. */
     readonly maxMicroversion: Microversion,
     stats: RequestStats,
+    /** When GET, PUT and DELETE are resent. */
+    readonly retry: RetryPolicy,
   ) {
     this.stats = stats;
   }
@@ -76,17 +92,26 @@ export class CinderClient {
     const http = axios.create({
       baseURL: `${endpoint}/`,
       timeout: options.timeoutMs ?? 60_000,
+      httpsAgent: options.httpsAgent,
       validateStatus: () => true,
       headers: { Accept: "application/json" },
       // Keep proxies out of loopback tests and make failures deterministic.
       proxy: false,
     });
-    const stats: RequestStats = { requests: 0 };
+    const retry = retryPolicy(options.retry);
+    const stats: RequestStats = { requests: 0, retries: 0 };
     const headers = await options.auth.headers();
     stats.requests += 1;
     const api = await discoverVolumeApi(http, endpoint, headers);
     const max = options.maxMicroversion ? minMicroversion(api.max, options.maxMicroversion) : api.max;
-    return new CinderClient(http, options.auth, max, stats);
+    if (compareMicroversions(max, ATTACHMENTS_API) < 0) {
+      throw new CinderFeatureUnavailableError(
+        "The attachments API (attach/detach V2)",
+        formatMicroversion(ATTACHMENTS_API),
+        formatMicroversion(max),
+      );
+    }
+    return new CinderClient(http, options.auth, max, stats, retry);
   }
 
   /** True when the negotiated microversion reaches `required`. */
@@ -105,12 +130,59 @@ export class CinderClient {
     }
   }
 
-  /** Sends one request; renews credentials and resends once after a 401. */
+  /**
+   * Sends one request; renews credentials and resends once after a 401. GET, PUT and DELETE are
+   * resent with backoff after no answer or a 429/500/502/503/504, within the client's {@link RetryPolicy};
+   * a POST is sent exactly once.
+   */
   async send<T>(request: CinderRequest<T>): Promise<T> {
-    let response = await this.exchange(request);
-    if (response.status === 401 && (await this.auth.renew())) {
-      response = await this.exchange(request);
+    const started = Date.now();
+    for (let attempt = 1; ; attempt += 1) {
+      let response: AxiosResponse<unknown> | undefined;
+      let failure: unknown;
+      try {
+        response = await this.authenticatedExchange(request);
+      } catch (err: unknown) {
+        failure = err;
+      }
+      const status = response?.status;
+      const retryable =
+        (failure instanceof CinderConnectionError || (status !== undefined && !request.okStatuses.includes(status))) &&
+        isRetryable(request.method, status);
+      if (retryable && attempt < this.retry.maxAttempts) {
+        const wait = backoffMs(
+          this.retry,
+          attempt,
+          response ? parseRetryAfter(headerValue(response, "retry-after")) : undefined,
+        );
+        if (Date.now() - started + wait <= this.retry.maxElapsedMs) {
+          this.stats.retries = (this.stats.retries ?? 0) + 1;
+          await sleep(wait);
+          continue;
+        }
+      }
+      try {
+        if (!response) throw failure;
+        return this.interpret(request, response);
+      } catch (err: unknown) {
+        if (attempt > 1 && err instanceof Error) {
+          err.message += attemptsNote(attempt, Date.now() - started);
+        }
+        throw err;
+      }
     }
+  }
+
+  private async authenticatedExchange<T>(request: CinderRequest<T>): Promise<AxiosResponse<unknown>> {
+    const response = await this.exchange(request);
+    if (response.status === 401 && (await this.auth.renew())) {
+      return this.exchange(request);
+    }
+    return response;
+  }
+
+  /** A final answer: the parsed body, or the typed error of the status or shape. */
+  private interpret<T>(request: CinderRequest<T>, response: AxiosResponse<unknown>): T {
     if (!request.okStatuses.includes(response.status)) {
       const fault = parseFault(response.data);
       throw apiErrorFor({

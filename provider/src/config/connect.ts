@@ -55,5 +55,6 @@ export async function connectCinder(settings: ConnectionSettings): Promise<Cinde
     httpsAgent: httpsAgentFor(settings.tls, true),
     maxMicroversion: settings.maxMicroversion,
     timeoutMs: settings.requestTimeoutMs,
+    retry: settings.retry,
   });
 }

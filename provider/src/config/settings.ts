@@ -12,6 +12,7 @@ import type { Credentials, Scope } from "../keystone/authRequest";
 import type { EndpointInterface } from "../keystone/catalog";
 import type { Identity } from "../keystone/session";
 import { type Microversion, microversion } from "../cinder/microversion";
+import type { RetryPolicy } from "../cinder/retry";
 import { cloudValue, loadCloud } from "./cloudsYaml";
 
 /** Looks up one setting by its stack config key (without the `cinder:` prefix). */
@@ -56,6 +57,12 @@ export interface ConnectionSettings {
   readonly tls: TlsSettings;
   readonly maxMicroversion?: Microversion;
   readonly requestTimeoutMs: number;
+  /** When GET, PUT and DELETE are resent (attempts, time budget); defaults in cinder/retry.ts. */
+  readonly retry: Partial<RetryPolicy>;
+  /** Longest wait for a status or for Cinder to answer again during recovery (default in recovery.ts). */
+  readonly waitTimeoutMs?: number;
+  /** Sends of one create in all, when the earlier ones provably made nothing (default in recovery.ts). */
+  readonly createAttempts?: number;
 }
 
 /** Settings are missing or contradictory; the message names the setting and where to give it. */
@@ -120,6 +127,10 @@ const S = {
   insecure: { config: "insecure", cloud: "insecure", env: ["OS_INSECURE"] },
   maxMicroversion: { config: "maxMicroversion", cloud: "block_storage_api_version", env: ["OS_VOLUME_API_VERSION"] },
   requestTimeout: { config: "requestTimeout", cloud: "api_timeout", env: ["CINDER_REQUEST_TIMEOUT"] },
+  waitTimeout: { config: "waitTimeout", env: ["CINDER_WAIT_TIMEOUT"] },
+  retryAttempts: { config: "retryAttempts", env: ["CINDER_RETRY_ATTEMPTS"] },
+  retryTimeout: { config: "retryTimeout", env: ["CINDER_RETRY_TIMEOUT"] },
+  createAttempts: { config: "createAttempts", env: ["CINDER_CREATE_ATTEMPTS"] },
   noauthServiceRoles: { config: "noauthServiceRoles", env: ["CINDER_NOAUTH_SERVICE_ROLES"] },
   serviceCloud: { config: "serviceCloud", env: ["CINDER_SERVICE_CLOUD"] },
   serviceUsername: { config: "serviceUsername" },
@@ -368,13 +379,9 @@ export function resolveSettings(config: ConfigLookup, env: NodeJS.ProcessEnv): C
       );
     }
   }
-  const timeout = lookup.get("requestTimeout");
-  const requestTimeoutMs = timeout === undefined ? 60_000 : Number(timeout) * 1000;
-  if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
-    throw new SettingsError(
-      `Cinder requestTimeout "${timeout}" must be a positive number of seconds (${describeSetting("requestTimeout")})`,
-    );
-  }
+  const requestTimeoutMs = seconds(lookup, "requestTimeout") ?? 60_000;
+  const retryAttempts = count(lookup, "retryAttempts");
+  const retryTimeoutMs = seconds(lookup, "retryTimeout");
   const verify = cloud ? cloudValue(cloud, "verify") : undefined;
   return {
     auth,
@@ -389,5 +396,33 @@ export function resolveSettings(config: ConfigLookup, env: NodeJS.ProcessEnv): C
     },
     maxMicroversion,
     requestTimeoutMs,
+    retry: {
+      ...(retryAttempts !== undefined ? { maxAttempts: retryAttempts } : {}),
+      ...(retryTimeoutMs !== undefined ? { maxElapsedMs: retryTimeoutMs } : {}),
+    },
+    waitTimeoutMs: seconds(lookup, "waitTimeout"),
+    createAttempts: count(lookup, "createAttempts"),
   };
+}
+
+/** A duration setting given in seconds, in milliseconds. */
+function seconds(lookup: Lookup, key: Key): number | undefined {
+  const text = lookup.get(key);
+  if (text === undefined) return undefined;
+  const ms = Number(text) * 1000;
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new SettingsError(`Cinder ${key} "${text}" must be a positive number of seconds (${describeSetting(key)})`);
+  }
+  return ms;
+}
+
+/** A setting that counts attempts: a whole number, at least 1. */
+function count(lookup: Lookup, key: Key): number | undefined {
+  const text = lookup.get(key);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new SettingsError(`Cinder ${key} "${text}" must be a whole number, 1 or more (${describeSetting(key)})`);
+  }
+  return value;
 }

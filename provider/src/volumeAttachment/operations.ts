@@ -4,15 +4,9 @@
  * {@link VolumeAttachmentProvider} loads it by package name so none of it is serialized into state.
  */
 import type { CinderClient } from "../cinder/client";
-import { isCinderStatus } from "../cinder/errors";
-import {
-  type Attachment,
-  completeAttachment,
-  createAttachment,
-  deleteAttachment,
-  getAttachment,
-  updateAttachment,
-} from "../cinder/attachments";
+import { CinderWaitError, isCinderStatus } from "../cinder/errors";
+import { type Attachment, deleteAttachment, getAttachment, updateAttachment } from "../cinder/attachments";
+import { isAttachmentFailureStatus } from "../cinder/attachments/wait";
 import { getVolume, listVolumesByName } from "../cinder/volumes/requests";
 import { connectCinder } from "../config/connect";
 import { type ConfigLookup, type ConnectionSettings, resolveSettings } from "../config/settings";
@@ -20,6 +14,14 @@ import { planDiff } from "./diff";
 import { AdoptionMismatchError, AttachmentDeleteRefusedError, VolumeLookupError, isDeleteRefusal } from "./errors";
 import { type CheckResult, UUID_PATTERN, checkInputs } from "./inputs";
 import { toOutputs } from "./outputs";
+import {
+  type ReliabilityOptions,
+  type ReliabilitySettings,
+  completeVerified,
+  createWithRecovery,
+  isAmbiguous,
+  reliabilityOptions,
+} from "./recovery";
 import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "./types";
 
 /** What `diff` answers, as the dynamic provider protocol takes it. */
@@ -42,11 +44,22 @@ export interface PartialCreateError extends Error {
   reasons: string[];
 }
 
+/** Connects a client for the settings (the default is config/connect.ts's; tests give their own). */
+export type Connect = (settings: ConnectionSettings) => Promise<CinderClient>;
+
 /** One provider process's operations, sharing one connected client. */
 export class AttachmentOperations {
   private clientPromise?: Promise<CinderClient>;
+  private reliabilityOptions?: ReliabilityOptions;
 
-  constructor(private readonly settings: () => ConnectionSettings) {}
+  /**
+   * @param settings read on first use. Optional {@link ReliabilitySettings} fields on it (wait
+   * timeouts, create attempts) override the defaults of recovery.ts.
+   */
+  constructor(
+    private readonly settings: () => ConnectionSettings & ReliabilitySettings,
+    private readonly connect: Connect = connectCinder,
+  ) {}
 
   /** Operations configured from stack config (consulted first) and the environment. */
   static fromConfig(config: ConfigLookup, env: NodeJS.ProcessEnv = process.env): AttachmentOperations {
@@ -56,10 +69,16 @@ export class AttachmentOperations {
   /** The connected client, created on first use. A failed connect is retried by the next call. */
   client(): Promise<CinderClient> {
     if (!this.clientPromise) {
-      this.clientPromise = connectCinder(this.settings());
+      this.clientPromise = this.connect(this.settings());
       this.clientPromise.catch(() => (this.clientPromise = undefined));
     }
     return this.clientPromise;
+  }
+
+  /** Wait and recovery settings, read with the connection settings. */
+  reliability(): ReliabilityOptions {
+    this.reliabilityOptions ??= reliabilityOptions(this.settings());
+    return this.reliabilityOptions;
   }
 
   /** Validates inputs and fills defaults. Sends no request. */
@@ -79,25 +98,20 @@ export class AttachmentOperations {
     return { changes: true, replaces: plan.replaces, deleteBeforeReplace };
   }
 
-  /** Reserves or connects (then completes when asked), or adopts `attachmentId`. */
+  /**
+   * Reserves or connects (then completes when asked), or adopts `attachmentId`. When Cinder's answer
+   * to the create is lost, finds out what it did (see recovery.ts): a create is never sent twice blindly.
+   */
   async create(inputs: VolumeAttachmentInputs): Promise<{ id: string; outs: VolumeAttachmentOutputs }> {
     const client = await this.client();
     const volume = await this.resolveVolume(client, inputs.volumeId);
     if (inputs.attachmentId) {
       return this.adopt(client, inputs, inputs.attachmentId, volume);
     }
-    const attachment = await createAttachment(client, {
-      volumeId: volume.id,
-      instanceUuid: inputs.instanceUuid,
-      connector: inputs.connector,
-      mode: inputs.mode,
-    });
-    // With a connector Cinder connects after building its answer, which still says `reserved`.
-    const created = toOutputs(inputs, attachment, {
-      volumeName: volume.name,
-      status: inputs.connector ? "attaching" : attachment.status,
-    });
-    if (!inputs.complete) {
+    const outcome = await createWithRecovery(client, { volumeId: volume.id, inputs }, this.reliability());
+    const { attachment } = outcome;
+    const created = toOutputs(inputs, attachment, { volumeName: volume.name, status: outcome.status });
+    if (!inputs.complete || created.status === "attached") {
       return { id: attachment.id, outs: plain(created) };
     }
     await this.completeOrRecord(client, created);
@@ -141,21 +155,38 @@ export class AttachmentOperations {
       outs = toOutputs(news, attachment, { volumeName: olds.volumeName, status: "attaching" });
     }
     if (news.complete && outs.status !== "attached") {
-      await completeAttachment(client, id);
+      await completeVerified(client, id, this.reliability());
       outs = { ...outs, status: "attached" };
     }
     return { outs: plain(outs) };
   }
 
-  /** attachment-delete; an attachment already gone counts as deleted. */
+  /**
+   * attachment-delete; an attachment already gone counts as deleted. When Cinder's answer is lost or
+   * a 5xx, the attachment is looked up: gone means deleted, `error_detaching` is reported as such.
+   */
   async delete(id: string): Promise<void> {
     const client = await this.client();
     try {
       await deleteAttachment(client, id);
     } catch (err) {
       if (isCinderStatus(err, 404)) return;
-      if (isDeleteRefusal(err)) throw new AttachmentDeleteRefusedError(id, err);
-      throw err;
+      if (!isAmbiguous(err)) throw isDeleteRefusal(err) ? new AttachmentDeleteRefusedError(id, err) : err;
+      // A 500 is both Cinder's refusal without Nova (OSSA-2023-003) and its own failure: look first.
+      const left = await getAttachment(client, id).catch((lookup: unknown) => {
+        if (isCinderStatus(lookup, 404)) return undefined;
+        throw err;
+      });
+      if (!left) return;
+      if (isAttachmentFailureStatus(left.status)) {
+        throw new CinderWaitError(
+          `deleting attachment ${id} failed (${err instanceof Error ? err.message : String(err)}) and Cinder ` +
+            `shows it ${left.status}; see the cinder-volume log, then run the destroy again or ` +
+            `\`cinder attachment-delete ${id}\``,
+          left.status,
+        );
+      }
+      throw isDeleteRefusal(err) ? new AttachmentDeleteRefusedError(id, err) : err;
     }
   }
 
@@ -181,6 +212,12 @@ export class AttachmentOperations {
         `attachmentId ${id} is for instance ${attachment.instanceUuid ?? "(none)"}, not instanceUuid ${inputs.instanceUuid}: fix instanceUuid or leave it out`,
       );
     }
+    if (isAttachmentFailureStatus(attachment.status)) {
+      throw new AdoptionMismatchError(
+        `attachmentId ${id} is ${attachment.status} in Cinder and cannot be adopted: delete it with ` +
+          `\`cinder attachment-delete ${id}\` and leave attachmentId out to make a new one`,
+      );
+    }
     let outs = toOutputs(inputs, attachment, { volumeName: volume.name });
     if (inputs.connector && !attachment.connectionInfo) {
       outs = toOutputs(inputs, await updateAttachment(client, id, inputs.connector), {
@@ -198,7 +235,7 @@ export class AttachmentOperations {
   /** Completes; if that fails, throws the partial-create error so the engine keeps the attachment in state. */
   private async completeOrRecord(client: CinderClient, outs: VolumeAttachmentOutputs): Promise<void> {
     try {
-      await completeAttachment(client, outs.attachmentId);
+      await completeVerified(client, outs.attachmentId, this.reliability());
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       const partial = new Error(
