@@ -244,7 +244,8 @@ export class AttachmentOperations {
       ) as PartialCreateError;
       partial.id = outs.attachmentId;
       partial.properties = outs;
-      partial.reasons = [reason];
+      // The engine shows only the reasons of a partial create: they carry the whole message.
+      partial.reasons = [partial.message];
       throw partial;
     }
   }

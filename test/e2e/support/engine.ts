@@ -14,19 +14,19 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import {
-  ConfigMap,
-  DestroyOptions,
-  DestroyResult,
+  type ConfigMap,
+  type DestroyOptions,
+  type DestroyResult,
   LocalWorkspace,
-  PreviewOptions,
-  PreviewResult,
+  type PreviewOptions,
+  type PreviewResult,
   PulumiCommand,
-  PulumiFn,
-  RefreshOptions,
-  RefreshResult,
-  Stack,
-  UpOptions,
-  UpResult,
+  type PulumiFn,
+  type RefreshOptions,
+  type RefreshResult,
+  type Stack,
+  type UpOptions,
+  type UpResult,
 } from "@pulumi/pulumi/automation";
 
 /** Root of the repository (this file is test/e2e/support/engine.ts). */
