@@ -413,6 +413,8 @@ cinder_db_sync() {
       { cp "$db" "$CACHE/cinder.sqlite.tmp.$$" && mv -f "$CACHE/cinder.sqlite.tmp.$$" "$CACHE/cinder.sqlite"; } || true
     fi
   fi
+  # Write-ahead logging: readers no longer block the writer (four daemons share this file).
+  /usr/bin/python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")' "$db"
   touch "$S/cinder/.db-synced"
 }
 
