@@ -1,0 +1,377 @@
+/**
+ * Part 2: `pulumi up` and `pulumi destroy` of N attachments through the real engine (Automation API,
+ * inline program, one VolumeAttachment per volume), with Cinder behind a recording proxy: wall time,
+ * requests, how many were in flight at once (the engine's parallelism at work), and the peak memory
+ * of the dynamic provider process, sampled from /proc.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promises as fs, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { VolumeAttachment } from "../sdk";
+import { type CinderProxy, startProxy } from "../test/support/proxy";
+import { registerCleanup } from "./cleanup";
+import { type EngineInfo, repoRoot, stackEnv, viaOrigin } from "./env";
+
+/** One `up` or `destroy`. */
+export interface EngineRun {
+  /** The configuration's label (`noauth`, `keystone`, `keystone+service`). */
+  readonly label: string;
+  readonly n: number;
+  readonly op: "up" | "destroy";
+  /** `--parallel` given; undefined for the engine's default. */
+  readonly parallel?: number;
+  readonly wallMs: number;
+  /** Requests Cinder received during the run. */
+  readonly requests: number;
+  /** Of those, answered with a 5xx (the local Cinder's SQLite under concurrent writes); the provider recovered. */
+  readonly serverErrors: number;
+  /** The 5xx answers by kind. */
+  readonly errorsByKind: Record<string, number>;
+  /** Requests by kind (`POST /v3/attachments`, ...). */
+  readonly byKind: Record<string, number>;
+  /** Most requests in flight at once. */
+  readonly maxInFlight: number;
+  /** When the first and the last request arrived, after the run started (ms). */
+  readonly firstRequestMs: number;
+  readonly lastRequestMs: number;
+  /** Highest VmHWM of the run's dynamic provider process(es), in bytes (0 when none was seen). */
+  readonly peakRssBytes: number;
+  /** Dynamic provider processes seen during the run. */
+  readonly providerProcesses: number;
+  /** The engine's summary of changes. */
+  readonly changes: Record<string, number>;
+}
+
+/** Options of {@link runEngine}. */
+export interface EngineOptions {
+  readonly engine: EngineInfo;
+  /** N values, run in this order, each `repeats` times (ABAB...: 1, 10, 50, 1, 10, 50, ...). */
+  readonly sizes: readonly number[];
+  readonly repeats: number;
+  /** Extra runs with `--parallel 1` at this N (0: none), to show what the default parallelism buys. */
+  readonly serialN: number;
+  /** At least max(sizes) available volumes. */
+  readonly volumes: readonly string[];
+  /** Stack config pointing the provider at Cinder and, for Keystone, at its auth URL. */
+  readonly config: ConfigMap;
+  /** The config key whose URL goes through the recording proxy: `cinder:endpoint` or `cinder:authUrl`. */
+  readonly proxied: "cinder:endpoint" | "cinder:authUrl";
+  /** Label of the stack (auth kind). */
+  readonly label: string;
+  /** Frees the volumes (deletes every attachment they hold) after a disturbed run. */
+  readonly release: () => Promise<void>;
+  /** Counts failed runs that were run again. */
+  readonly disturbed: { count: number };
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Samples /proc for the dynamic provider processes started in one folder; keeps their peak RSS
+ * (VmHWM). Command lines are read afresh each time: a pid first seen between fork and exec, or as
+ * the launcher script before it execs node, becomes the provider later.
+ */
+class ProviderMemory {
+  private readonly peaks = new Map<number, number>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly workDir: string) {}
+
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 100);
+  }
+
+  stop(): { peak: number; processes: number } {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+    return { peak: Math.max(0, ...this.peaks.values()), processes: this.peaks.size };
+  }
+
+  private sample(): void {
+    let pids: string[];
+    try {
+      pids = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+    } catch {
+      return;
+    }
+    for (const entry of pids) {
+      const pid = Number(entry);
+      try {
+        if (!this.peaks.has(pid)) {
+          const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+          if (!/\/cmd\/dynamic-provider(\/index\.js)?$/.test(argv[1] ?? "")) continue;
+          if (readlinkSync(`/proc/${pid}/cwd`) !== this.workDir) continue;
+        }
+        const status = readFileSync(`/proc/${pid}/status`, "utf8");
+        const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+        const rss = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+        const peak = Math.max(Number(hwm ?? 0), Number(rss ?? 0)) * 1024;
+        this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, peak));
+      } catch {
+        // The process ended between listing and reading.
+      }
+    }
+  }
+}
+
+/** Arrivals and answers at the proxy during one run. */
+class Traffic {
+  private arrivals = 0;
+  private doneAtStart = 0;
+  private started = 0;
+  maxInFlight = 0;
+  firstArrivalMs = Number.NaN;
+  lastArrivalMs = Number.NaN;
+
+  constructor(private readonly proxy: () => CinderProxy | undefined) {}
+
+  begin(): void {
+    this.arrivals = 0;
+    this.maxInFlight = 0;
+    this.firstArrivalMs = Number.NaN;
+    this.lastArrivalMs = Number.NaN;
+    this.doneAtStart = this.proxy()?.exchanges.length ?? 0;
+    this.started = performance.now();
+  }
+
+  /** The proxy's hook: one request arrived. */
+  arrived(): void {
+    this.arrivals += 1;
+    this.lastArrivalMs = performance.now() - this.started;
+    if (Number.isNaN(this.firstArrivalMs)) this.firstArrivalMs = this.lastArrivalMs;
+    const done = (this.proxy()?.exchanges.length ?? 0) - this.doneAtStart;
+    this.maxInFlight = Math.max(this.maxInFlight, this.arrivals - done);
+  }
+}
+
+/** The Pulumi project of the bench's stacks (used by nothing else). */
+const PROJECT = "cinder-bench";
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/** Runs the up/destroy cycles; the stack and its work dir are removed whatever happens. */
+export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
+  const slug = options.label.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  const stackName = `bench-${slug}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+  const workDir = path.join(repoRoot, ".local", "bench", stackName);
+  const target = options.config[options.proxied]?.value;
+  if (!target) throw new Error(`engine: no ${options.proxied} in the stack config`);
+  await fs.mkdir(workDir, { recursive: true });
+  const realWorkDir = await fs.realpath(workDir);
+
+  let proxy: CinderProxy | undefined;
+  const traffic = new Traffic(() => proxy);
+  const size = { n: 0 };
+  const volumes = options.volumes;
+  const program = async () => {
+    for (let i = 0; i < size.n; i += 1) {
+      new VolumeAttachment(`data-${i}`, {
+        volumeId: volumes[i] as string,
+        connector: { initiator: `iqn.1993-08.org.debian:01:bench-${i}`, ip: "192.0.2.20", host: `bench-host-${i}` },
+      });
+    }
+    return {};
+  };
+
+  let stack: Stack | undefined;
+  let clean = false;
+  const teardown = async () => {
+    if (stack && !clean) {
+      await stack.destroy({ color: "never" }).catch((err: unknown) => {
+        options.log(`engine: destroy after failure failed: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    }
+    const removed = await stack?.workspace.removeStack(stackName, { force: !clean }).then(
+      () => true,
+      (err: unknown) => {
+        options.log(`engine: removing stack ${stackName} failed: ${err instanceof Error ? err.message : String(err)}`);
+        return false;
+      },
+    );
+    if (removed) await removeBackendLeftovers(stackName);
+    await fs.rm(workDir, { recursive: true, force: true });
+    await proxy?.close();
+  };
+  const cleanup = registerCleanup(`stack ${stackName}`, teardown);
+
+  const runs: EngineRun[] = [];
+  const disturbed = options.disturbed;
+  try {
+    proxy = await startProxy(new URL(target).origin, () => {
+      traffic.arrived();
+      return { kind: "forward" };
+    });
+    stack = await LocalWorkspace.createOrSelectStack(
+      { stackName, projectName: PROJECT, program },
+      {
+        workDir,
+        projectSettings: { name: PROJECT, runtime: "nodejs" },
+        pulumiCommand: await PulumiCommand.get({ root: options.engine.root }),
+        envVars: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+      },
+    );
+    await stack.setAllConfig({ ...options.config, [options.proxied]: { value: viaOrigin(target, proxy.url) } });
+    const plan: { n: number; parallel?: number }[] = [];
+    for (let r = 0; r < options.repeats; r += 1) {
+      for (const n of options.sizes) plan.push({ n });
+    }
+    if (options.serialN > 0) plan.push({ n: options.serialN, parallel: 1 });
+
+    for (const { n, parallel } of plan) {
+      size.n = n;
+      for (let attempt = 1; ; attempt += 1) {
+        const pair: EngineRun[] = [];
+        let failure: unknown;
+        try {
+          for (const op of ["up", "destroy"] as const) {
+            pair.push(await measure(stack, proxy, traffic, realWorkDir, options.label, n, op, parallel));
+          }
+        } catch (err) {
+          failure = err;
+        }
+        if (failure === undefined) {
+          for (const run of pair) {
+            runs.push(run);
+            options.log(
+              `engine(${options.label}): ${run.op} N=${n}${parallel ? ` --parallel ${parallel}` : ""}: ` +
+                `${(run.wallMs / 1000).toFixed(2)} s, ${run.requests} requests` +
+                `${run.serverErrors > 0 ? ` (${run.serverErrors} answered 5xx, recovered)` : ""}, ` +
+                `${run.maxInFlight} in flight at most, provider peak ${(run.peakRssBytes / 1024 / 1024).toFixed(0)} MiB`,
+            );
+          }
+          break;
+        }
+        // The run failed (Cinder's SQLite database is shared with other work and fails writers under
+        // load): put everything back and run it again. A run that got 5xx answers and still succeeded
+        // is kept: the provider's recovery at work, with its extra requests shown.
+        disturbed.count += 1;
+        const why = failure instanceof Error ? failure.message.split("\n")[0] : "failed";
+        options.log(`engine(${options.label}): N=${n} disturbed (${why}); cleaning up and running it again`);
+        await recover(stack, options);
+        if (attempt >= 3) throw new Error(`engine: N=${n} disturbed ${attempt} times: ${why}`);
+      }
+    }
+    clean = true;
+  } finally {
+    await cleanup();
+  }
+  return runs;
+}
+
+/**
+ * The local file backend keeps a removed stack's last checkpoint (`.json.bak`), its update history
+ * and a backup per update (megabytes for N = 50): removed with the stack, the bench's own only.
+ */
+async function removeBackendLeftovers(stackName: string): Promise<void> {
+  const url = process.env["PULUMI_BACKEND_URL"];
+  if (!url?.startsWith("file://")) return;
+  const root = path.join(url.slice("file://".length), ".pulumi");
+  await Promise.all([
+    fs.rm(path.join(root, "stacks", PROJECT, `${stackName}.json.bak`), { force: true }),
+    fs.rm(path.join(root, "stacks", PROJECT, `${stackName}.json.bak.attrs`), { force: true }),
+    fs.rm(path.join(root, "history", PROJECT, stackName), { recursive: true, force: true }),
+    fs.rm(path.join(root, "backups", PROJECT, stackName), { recursive: true, force: true }),
+  ]);
+}
+
+/** After a disturbed run: the stack empty again (destroy, or refresh then destroy) and the volumes free. */
+async function recover(stack: Stack, options: EngineOptions): Promise<void> {
+  try {
+    await stack.destroy({ color: "never" });
+  } catch {
+    await stack.refresh({ color: "never" }).catch(() => undefined);
+    await stack.destroy({ color: "never" }).catch(() => undefined);
+  }
+  await options.release();
+}
+
+/** One `up` or `destroy`, measured. */
+async function measure(
+  stack: Stack,
+  proxy: CinderProxy,
+  traffic: Traffic,
+  workDir: string,
+  label: string,
+  n: number,
+  op: "up" | "destroy",
+  parallel: number | undefined,
+): Promise<EngineRun> {
+  const memory = new ProviderMemory(workDir);
+  const mark = proxy.exchanges.length;
+  traffic.begin();
+  memory.start();
+  const started = performance.now();
+  let result;
+  try {
+    result =
+      op === "up" ? await stack.up({ color: "never", parallel }) : await stack.destroy({ color: "never", parallel });
+  } finally {
+    memory.stop();
+  }
+  const wallMs = performance.now() - started;
+  if (result.summary.result !== "succeeded") throw new Error(`${op} ended ${result.summary.result}`);
+  await proxy.idle();
+  const { peak, processes } = memory.stop();
+  const byKind: Record<string, number> = {};
+  const errorsByKind: Record<string, number> = {};
+  const seen = proxy.exchanges.slice(mark);
+  for (const exchange of seen) {
+    const kind = `${exchange.method} ${exchange.path.replace(UUID, "{id}").replace(/\?.*$/, "")}`;
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+    if (exchange.status >= 500) errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
+  }
+  return {
+    label,
+    n,
+    op,
+    parallel,
+    wallMs,
+    requests: seen.length,
+    serverErrors: seen.filter((e) => e.status >= 500).length,
+    errorsByKind,
+    byKind,
+    maxInFlight: traffic.maxInFlight,
+    firstRequestMs: traffic.firstArrivalMs,
+    lastRequestMs: traffic.lastArrivalMs,
+    peakRssBytes: peak,
+    providerProcesses: processes,
+    changes: { ...(result.summary.resourceChanges ?? {}) },
+  };
+}
+
+/**
+ * Peak RSS of a dynamic provider process that has served nothing (started by hand with an engine
+ * address nobody answers on, measured once it listens): the floor under the numbers above.
+ */
+export async function idleProviderRss(): Promise<number> {
+  const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [repoRoot] });
+  const child = spawn(process.execPath, [script, "127.0.0.1:1"], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.once("data", () => resolve());
+      child.once("exit", (code) => reject(new Error(`dynamic-provider exited (${code ?? "signal"}) before listening`)));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const status = readFileSync(`/proc/${child.pid ?? 0}/status`, "utf8");
+    return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+  } finally {
+    child.kill();
+  }
+}
+
+/** Stack config for the local noauth Cinder. */
+export function noauthStackConfig(): ConfigMap {
+  const env = stackEnv();
+  return {
+    "cinder:endpoint": { value: env["CINDER_ENDPOINT"] as string },
+    "cinder:authType": { value: "noauth" },
+    "cinder:userId": { value: env["OS_USER_ID"] ?? "admin" },
+    "cinder:projectId": { value: env["OS_PROJECT_ID"] ?? "admin" },
+  };
+}

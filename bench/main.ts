@@ -1,0 +1,300 @@
+/**
+ * The benchmark: provider cost against the raw API and real peer clients, in one run against the
+ * local Cinder (see bench/README.md). Run it with `npm run bench` (scripts/bench.sh prepares the
+ * stack, the engine and this compiled code).
+ *
+ *   npm run bench                              # full run, writes bench/RESULTS.md
+ *   npm run bench -- --quick                   # small CI version (few repeats, N = 1, 3)
+ *   npm run bench -- --out F --json J          # results elsewhere; J: the deterministic summary
+ *   npm run bench -- --parts ops,engine,keystone
+ */
+import { writeFileSync } from "node:fs";
+import http, { Agent } from "node:http";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { registerCleanup, runCleanups } from "./cleanup";
+import type { CinderClient } from "../provider/src/cinder/client";
+import { CLIENT_NAMES, type ClientName } from "./clients";
+import { type EngineRun, idleProviderRss, noauthStackConfig, runEngine } from "./engine";
+import { engineInfo, repoRoot } from "./env";
+import { type TokenCount, cliTokens, demoVolumes, keystoneStackConfig, providerTokens } from "./keystone";
+import { machineFacts, peerVersions } from "./machine";
+import { type OperationsResult, runOperations } from "./operations";
+import { type BenchResults, renderReport, summarize } from "./report";
+import { mapLimit } from "./stats";
+import { BenchVolumes, noauthAdminClient, releaseVolume } from "./volumes";
+
+const PARTS = ["ops", "engine", "keystone"] as const;
+type Part = (typeof PARTS)[number];
+
+interface Options {
+  quick: boolean;
+  out: string;
+  json?: string;
+  parts: Set<Part>;
+  /** Overrides of the plan's timing repeats, and whether the CLI takes part. */
+  repeats?: number;
+  noCli: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = {
+    quick: false,
+    out: path.join(repoRoot, "bench", "RESULTS.md"),
+    parts: new Set(PARTS),
+    noCli: false,
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[(i += 1)];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === "--quick") options.quick = true;
+    else if (arg === "--out") options.out = path.resolve(value());
+    else if (arg === "--json") options.json = path.resolve(value());
+    else if (arg === "--no-cli") options.noCli = true;
+    else if (arg === "--repeats") {
+      options.repeats = Number(value());
+      if (!Number.isInteger(options.repeats) || options.repeats < 1) {
+        throw new Error("--repeats needs a whole number ≥ 1");
+      }
+    } else if (arg === "--parts") {
+      const parts = value().split(",");
+      const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
+      if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(", ")}; parts: ${PARTS.join(", ")}`);
+      options.parts = new Set(parts as Part[]);
+    } else if (arg === "--help" || arg === "-h") {
+      process.stdout.write(
+        "usage: npm run bench -- [--quick] [--out RESULTS.md] [--json summary.json] [--parts ops,engine,keystone]" +
+          " [--repeats N] [--no-cli]\n",
+      );
+      process.exit(0);
+    } else {
+      throw new Error(`unknown argument ${arg}; see --help`);
+    }
+  }
+  return options;
+}
+
+/** The sizes of a run. */
+const PLAN = {
+  full: {
+    repeats: 15,
+    cliRepeats: 3,
+    clientSideRepeats: 200,
+    sizes: [1, 10, 50],
+    engineRepeats: 2,
+    serialN: 50,
+    keystoneN: 5,
+    keystoneK: 4,
+    keystoneEngine: [false, true],
+    cli: true,
+  },
+  quick: {
+    repeats: 1,
+    cliRepeats: 0,
+    clientSideRepeats: 20,
+    sizes: [1, 3],
+    engineRepeats: 1,
+    serialN: 0,
+    keystoneN: 2,
+    keystoneK: 2,
+    keystoneEngine: [true],
+    cli: false,
+  },
+};
+
+const started = performance.now();
+const log = (line: string) =>
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+
+async function cleanupAll(): Promise<void> {
+  const failures = await runCleanups();
+  for (const failure of failures) log(`cleanup failed: ${failure}`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log(`${signal}: cleaning up`);
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+async function releaseAll(client: CinderClient, ids: readonly string[]): Promise<void> {
+  await mapLimit(ids, 2, (id) => releaseVolume(client, id));
+}
+
+/** Runs `fn` up to three times; before another try, `reset` puts the volumes right. */
+async function again<T>(fn: () => Promise<T>, reset: () => Promise<void>, disturbed: { count: number }): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      disturbed.count += 1;
+      log(`disturbed (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); running it again`);
+      await reset();
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const base = options.quick ? PLAN.quick : PLAN.full;
+  const plan = {
+    ...base,
+    repeats: options.repeats ?? base.repeats,
+    cli: base.cli && !options.noCli,
+  };
+  const engine = engineInfo();
+  const machine = machineFacts(engine.pulumi);
+  const runId = `bench-${Date.now().toString(36)}`;
+  const startedAt = new Date().toISOString();
+
+  const admin = await noauthAdminClient();
+  const volumes = new BenchVolumes(admin, runId);
+  registerCleanup("noauth volumes", async () => {
+    const failures = await volumes.cleanup();
+    if (failures.length > 0) throw new Error(`left behind: ${failures.join("; ")}`);
+    log("cleanup: noauth volumes removed");
+  });
+
+  let operations: OperationsResult | undefined;
+  let engineRuns: EngineRun[] | undefined;
+  let idleRss: number | undefined;
+  let keystoneEngine: EngineRun[] | undefined;
+  let tokens: TokenCount[] | undefined;
+  const disturbed = { count: 0 };
+
+  const needOps = options.parts.has("ops");
+  const engineN = options.parts.has("engine") ? Math.max(...plan.sizes, plan.serialN) : 0;
+  log(`creating ${(needOps ? CLIENT_NAMES.length : 0) + engineN} volumes (not timed)`);
+  const opVolumes = needOps ? await volumes.create(CLIENT_NAMES.length, "ops") : [];
+  const engineVolumes = engineN > 0 ? await volumes.create(engineN, "engine") : [];
+
+  if (needOps) {
+    const perClient = Object.fromEntries(CLIENT_NAMES.map((name, i) => [name, opVolumes[i] as string])) as Record<
+      ClientName,
+      string
+    >;
+    operations = await runOperations({
+      repeats: plan.repeats,
+      cliRepeats: plan.cliRepeats,
+      withCli: plan.cli,
+      clientSideRepeats: plan.clientSideRepeats,
+      volumes: perClient,
+      admin,
+      log,
+    });
+  }
+
+  if (engineN > 0) {
+    idleRss = await idleProviderRss();
+    engineRuns = await runEngine({
+      engine,
+      sizes: plan.sizes,
+      repeats: plan.engineRepeats,
+      serialN: plan.serialN,
+      volumes: engineVolumes,
+      config: noauthStackConfig(),
+      proxied: "cinder:endpoint",
+      label: "noauth",
+      release: () => releaseAll(admin, engineVolumes),
+      disturbed,
+      log,
+    });
+  }
+
+  if (options.parts.has("keystone")) {
+    // test/support/proxy.ts forwards on Node's global agent, which keeps connections alive; Keystone
+    // behind uwsgi closes each one after its answer, so a reused socket can be dead ("Remote end closed
+    // connection"). Part 3 comes last: from here on, the bench process opens a connection per request.
+    const perRequest = new Agent({ keepAlive: false });
+    Reflect.set(http, "globalAgent", perRequest);
+    if (http.globalAgent !== perRequest) throw new Error("could not replace Node's global HTTP agent");
+    const demo = await demoVolumes(`${runId}-ks`);
+    registerCleanup("Keystone project volumes", async () => {
+      const failures = await demo.cleanup();
+      if (failures.length > 0) throw new Error(`left behind: ${failures.join("; ")}`);
+      log("cleanup: Keystone project volumes removed");
+    });
+    const count = Math.max(plan.keystoneK, plan.keystoneN);
+    log(`creating ${count} volumes in the Keystone demo project (not timed)`);
+    const demoIds = await demo.createUpTo(count, 2, "ks");
+    if (demoIds.length < count) log(`keystone: the demo project's volume quota allowed ${demoIds.length}`);
+    tokens = [];
+    const release = () => releaseAll(demo.client, demoIds);
+    for (const withService of [false, true]) {
+      const counted = await again(
+        () => providerTokens(demoIds.slice(0, plan.keystoneK), withService),
+        release,
+        disturbed,
+      );
+      log(`keystone: ${counted.label}: ${counted.tokenRequests} token requests for ${counted.operations} operations`);
+      tokens.push(counted);
+    }
+    if (plan.cli) {
+      const counted = await again(() => cliTokens(demoIds[0] as string), release, disturbed);
+      log(`keystone: ${counted.label}: ${counted.tokenRequests} token requests for ${counted.operations} commands`);
+      tokens.push(counted);
+    }
+    keystoneEngine = [];
+    for (const withService of plan.keystoneEngine) {
+      keystoneEngine.push(
+        ...(await runEngine({
+          engine,
+          sizes: [Math.min(plan.keystoneN, demoIds.length)],
+          repeats: 1,
+          serialN: 0,
+          volumes: demoIds,
+          config: keystoneStackConfig(withService),
+          proxied: "cinder:authUrl",
+          label: withService ? "keystone, user + service user" : "keystone, user",
+          release,
+          disturbed,
+          log,
+        })),
+      );
+    }
+  }
+
+  const [one, five] = os.loadavg();
+  const results: BenchResults = {
+    mode: options.quick ? "quick" : "full",
+    startedAt,
+    durationMs: performance.now() - started,
+    command: `npm run bench${options.quick ? " -- --quick" : ""}`,
+    machine: { ...machine, ...peerVersions(operations?.peers.versions) },
+    loadAtEnd: `${(one ?? 0).toFixed(2)} (1 min), ${(five ?? 0).toFixed(2)} (5 min)`,
+    operations,
+    engine: engineRuns,
+    idleProviderRssBytes: idleRss,
+    keystoneEngine,
+    tokens,
+    disturbed: disturbed.count + (operations?.disturbed ?? 0),
+  };
+  writeFileSync(options.out, renderReport(results));
+  log(`wrote ${options.out}`);
+  if (options.json) {
+    writeFileSync(options.json, `${JSON.stringify(summarize(results), null, 2)}\n`);
+    log(`wrote ${options.json}`);
+  }
+}
+
+main()
+  .then(
+    () => cleanupAll(),
+    async (err: unknown) => {
+      log(`failed: ${err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err)}`);
+      await cleanupAll();
+      process.exitCode = 1;
+    },
+  )
+  .finally(() => {
+    log("done");
+    // Keep-alive sockets of the clients must not hold the process open.
+    process.exit();
+  });

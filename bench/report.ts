@@ -1,0 +1,469 @@
+/** Turns the measurements into bench/RESULTS.md (and a JSON summary for the smoke test). */
+import { CLIENT_NAMES, type ClientName } from "./clients";
+import type { EngineRun } from "./engine";
+import type { TokenCount } from "./keystone";
+import type { MachineFacts } from "./machine";
+import { OP_INFO, OP_NAMES, type OpName, type OperationsResult } from "./operations";
+import { median, mib, ms, quantile, ratio, seconds, table } from "./stats";
+
+/** Everything one run measured. */
+export interface BenchResults {
+  readonly mode: "full" | "quick";
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly command: string;
+  readonly machine: MachineFacts;
+  readonly loadAtEnd: string;
+  readonly operations?: OperationsResult;
+  readonly engine?: EngineRun[];
+  /** Peak RSS of a dynamic provider process that served nothing. */
+  readonly idleProviderRssBytes?: number;
+  readonly keystoneEngine?: EngineRun[];
+  readonly tokens?: TokenCount[];
+  /** Steps and runs redone or dropped because Cinder failed under other work. */
+  readonly disturbed: number;
+}
+
+/** The target of the provider's time per operation, relative to one raw request. */
+export const TIME_TARGET = 1.1;
+
+const CLIENT_LABELS: Record<ClientName, string> = {
+  raw: "raw HTTP (node:http)",
+  provider: "provider methods",
+  cinderclient: "python-cinderclient (library)",
+  openstacksdk: "openstacksdk (REST passthrough)",
+  "cinder-cli": "cinder CLI",
+};
+
+/** The deterministic part of a run, for the smoke test: requests per client and operation, and the engine's counts. */
+export interface BenchSummary {
+  readonly mode: "full" | "quick";
+  /** Requests per client and op (first occurrence in the counting pass). */
+  readonly requests: Partial<Record<ClientName, Partial<Record<OpName, number>>>>;
+  /** The provider's connect (version discovery). */
+  readonly providerSetupRequests?: number;
+  readonly providerSelfCount?: { stats: number; proxy: number };
+  readonly engine: {
+    n: number;
+    op: string;
+    parallel?: number;
+    requests: number;
+    serverErrors: number;
+    byKind: Record<string, number>;
+  }[];
+  readonly keystoneEngine: { label: string; n: number; op: string; requests: number; tokenRequests: number }[];
+  readonly tokens: TokenCount[];
+  /** Median paired ratio provider/raw per op. */
+  readonly providerRatios: Partial<Record<OpName, number>>;
+  /** Median client-side cost of the provider minus raw's, per op (ms, recorded answers). */
+  readonly providerClientSideOverheadMs: Partial<Record<OpName, number>>;
+}
+
+function medianRatio(result: OperationsResult, client: ClientName, op: OpName): number {
+  return median(result.pairedRatios[client][op]);
+}
+
+/** The machine-readable summary. */
+export function summarize(results: BenchResults): BenchSummary {
+  const requests: Partial<Record<ClientName, Partial<Record<OpName, number>>>> = {};
+  const providerRatios: Partial<Record<OpName, number>> = {};
+  const providerClientSideOverheadMs: Partial<Record<OpName, number>> = {};
+  const ops = results.operations;
+  if (ops) {
+    for (const client of CLIENT_NAMES) {
+      const counts: Partial<Record<OpName, number>> = {};
+      for (const op of OP_NAMES) {
+        const first = ops.requests[client][op][0];
+        if (first) counts[op] = first.count;
+      }
+      requests[client] = counts;
+    }
+    for (const op of OP_NAMES) {
+      providerRatios[op] = medianRatio(ops, "provider", op);
+      providerClientSideOverheadMs[op] = median(ops.clientSide.provider[op]) - median(ops.clientSide.raw[op]);
+    }
+  }
+  return {
+    mode: results.mode,
+    requests,
+    providerSetupRequests: ops?.setup.provider.requests.length,
+    providerSelfCount: ops?.providerSelfCount,
+    engine: (results.engine ?? []).map((r) => ({
+      n: r.n,
+      op: r.op,
+      parallel: r.parallel,
+      requests: r.requests,
+      serverErrors: r.serverErrors,
+      byKind: r.byKind,
+    })),
+    keystoneEngine: (results.keystoneEngine ?? []).map((r) => ({
+      label: r.label,
+      n: r.n,
+      op: r.op,
+      requests: r.requests,
+      tokenRequests: r.byKind["POST /v3/auth/tokens"] ?? 0,
+    })),
+    tokens: results.tokens ?? [],
+    providerRatios,
+    providerClientSideOverheadMs,
+  };
+}
+
+function operationsSection(result: OperationsResult): string {
+  const out: string[] = [];
+  const cliNote = !result.clients.includes("cinder-cli")
+    ? "the cinder CLI left out (quick run)"
+    : result.cliRepeats > 0
+      ? `the CLI in the first ${result.cliRepeats}`
+      : "the CLI only in the counting pass (its times are in the requests table)";
+  out.push(
+    "## 1. Per operation",
+    "",
+    `Median time per operation over ${result.repeats} interleaved repeats (${cliNote}), straight to Cinder. ` +
+      "In brackets: the median of the per-repeat ratios to the raw request of the same repeat and step. " +
+      "Library times are in-process (the Python client's own call time, measured in Python); the CLI's is " +
+      "the wall time of its process, as a user pays it. The provider's time covers what the engine calls " +
+      "for the operation: `check` + `create`; `check` + `diff` + `update`; `read`; `delete`.",
+    "",
+  );
+  const timeRows = OP_NAMES.map((op) => [
+    OP_INFO[op].label,
+    ...result.clients.map((client) => {
+      const samples = result.samples[client][op];
+      if (samples.length === 0) return "–";
+      const value = ms(median(samples));
+      return client === "raw" ? value : `${value} (${ratio(medianRatio(result, client, op))})`;
+    }),
+  ]);
+  out.push(table(["operation", ...result.clients.map((c) => CLIENT_LABELS[c])], timeRows), "");
+
+  const spreadRows = OP_NAMES.map((op) => {
+    const ratios = result.pairedRatios.provider[op];
+    const raw = result.samples.raw[op];
+    const provider = result.samples.provider[op];
+    const verdict = median(ratios) <= TIME_TARGET ? "met" : "MISSED";
+    return [
+      OP_INFO[op].label,
+      `${ms(quantile(raw, 0.25))} – ${ms(quantile(raw, 0.75))}`,
+      `${ms(quantile(provider, 0.25))} – ${ms(quantile(provider, 0.75))}`,
+      `${ratio(quantile(ratios, 0.25))} – ${ratio(quantile(ratios, 0.75))}`,
+      `${ratio(median(ratios))} ${verdict}`,
+      String(ratios.length),
+    ];
+  });
+  out.push(
+    `Provider against raw, spread (interquartile ranges; target: median ratio ≤ ${TIME_TARGET.toFixed(2)}x):`,
+    "",
+    table(["operation", "raw IQR", "provider IQR", "paired ratio IQR", "median ratio", "samples"], spreadRows),
+    "",
+  );
+
+  const sideClients = result.clients.filter((c) => c !== "cinder-cli");
+  const sideRows = OP_NAMES.map((op) => {
+    const raw = median(result.clientSide.raw[op]);
+    const provider = median(result.clientSide.provider[op]);
+    const real = median(result.samples.raw[op]);
+    return [
+      OP_INFO[op].label,
+      ...sideClients.map((client) => {
+        const value = median(result.clientSide[client][op]);
+        return client === "raw" ? ms(value) : `${ms(value)} (${value >= raw ? "+" : ""}${ms(value - raw)})`;
+      }),
+      ratio((real + provider - raw) / real),
+    ];
+  });
+  out.push(
+    "### Client-side cost per operation (recorded answers, no Cinder)",
+    "",
+    `Each client against a loopback server that replays, at once, the answers the real Cinder gave in the counting ` +
+      `pass: what the client itself costs (HTTP stack, validation, mapping), without Cinder's time and its noise. ` +
+      `Median of ${result.clientSideRepeats} interleaved repeats after a warm-up; in brackets the difference to the raw ` +
+      "request. Last column: the provider's ratio to raw that this difference implies on the real Cinder " +
+      "((raw + difference) / raw, raw from the timing pass above).",
+    "",
+    table(
+      ["operation", ...sideClients.map((c) => CLIENT_LABELS[c]), "implied provider ratio on real Cinder"],
+      sideRows,
+    ),
+    "",
+  );
+
+  out.push(
+    "### Requests per operation",
+    "",
+    "Counted by a recording proxy in front of Cinder (test/support/proxy.ts), one pass of the sequence per client. " +
+      "Minimal = the fewest requests the API allows. Time in brackets: that pass, through the proxy.",
+    "",
+  );
+  const countRows = OP_NAMES.map((op) => [
+    OP_INFO[op].label,
+    String(OP_INFO[op].minimal),
+    ...result.clients.map((client) => {
+      const seen = result.requests[client][op];
+      if (seen.length === 0) return "–";
+      const counts = [...new Set(seen.map((s) => s.count))].join("/");
+      const verdict = client === "provider" ? (seen.every((s) => s.count === OP_INFO[op].minimal) ? " ✓" : " ✗") : "";
+      return `${counts}${verdict} (${ms(median(seen.map((s) => s.ms)))})`;
+    }),
+  ]);
+  out.push(table(["operation", "minimal", ...result.clients.map((c) => CLIENT_LABELS[c])], countRows), "");
+
+  out.push("What each client sent (counting pass):", "");
+  const detailRows: string[][] = [];
+  for (const op of OP_NAMES) {
+    for (const client of result.clients) {
+      const first = result.requests[client][op][0];
+      if (first) detailRows.push([OP_INFO[op].label, CLIENT_LABELS[client], first.requests.join("; ")]);
+    }
+  }
+  out.push(table(["operation", "client", "requests (microversion)"], detailRows), "");
+
+  const peers = result.peers;
+  out.push(
+    "Once per process, before the first operation (not in the times above):",
+    "",
+    table(
+      ["client", "requests", "cost"],
+      [
+        [
+          CLIENT_LABELS.provider,
+          result.setup.provider.requests.join("; ") || "none",
+          `${ms(result.setup.provider.ms ?? Number.NaN)} (connect)`,
+        ],
+        [
+          CLIENT_LABELS.cinderclient,
+          result.setup.cinderclient.requests.join("; ") || "none",
+          `${ms(result.peerSetupMs["cinderclient"] ?? Number.NaN)} (Client()) + Python imports ${ms(peers.importMs)} shared with openstacksdk`,
+        ],
+        [
+          CLIENT_LABELS.openstacksdk,
+          result.setup.openstacksdk.requests.join("; ") || "none",
+          `${ms(result.peerSetupMs["openstacksdk"] ?? Number.NaN)} (Connection())`,
+        ],
+        ...(result.clients.includes("cinder-cli")
+          ? [
+              [
+                CLIENT_LABELS["cinder-cli"],
+                "every command: its own version discovery (above)",
+                "interpreter start per command",
+              ],
+            ]
+          : []),
+      ],
+    ),
+    "",
+    `The provider counted ${result.providerSelfCount.stats} requests itself (CinderClient.stats) over the counting ` +
+      `pass; the proxy saw ${result.providerSelfCount.proxy}.`,
+    "",
+    `openstacksdk ${peers.versions["openstacksdk"] ?? "?"} (Debian) has no attachment resource: its block_storage v3 proxy ` +
+      `offers only ${peers.openstacksdkAttachmentMethods.map((m) => `\`${m}\``).join(", ")} (the legacy os-attach / ` +
+      "os-initialize_connection / os-terminate_connection volume actions, not the Attachments API). It is measured " +
+      "through its REST passthrough (`conn.block_storage.post/put/get/delete` with `microversion=`), with its " +
+      "version discovery skipped: a noauth Cinder answers keystoneauth's unauthenticated `GET /v3` with an empty 204.",
+    "",
+  );
+  return out.join("\n");
+}
+
+function engineSection(runs: EngineRun[], title: string, intro: string, requestsLabel: string): string {
+  const out: string[] = [title, "", intro, ""];
+  const keyOf = (r: EngineRun) => `${r.n}|${r.op}|${r.parallel ?? ""}|${r.label}`;
+  const labels = new Set(runs.map((r) => r.label));
+  const keys = [...new Set(runs.map(keyOf))];
+  const one = new Map<string, number>();
+  for (const op of ["up", "destroy"]) {
+    const base = runs.filter((r) => r.n === 1 && r.op === op && r.parallel === undefined).map((r) => r.wallMs);
+    if (base.length > 0) one.set(op, median(base));
+  }
+  const rows = keys.map((key) => {
+    const [n, op, parallel, label] = key.split("|");
+    const group = runs.filter((r) => keyOf(r) === key);
+    const wall = median(group.map((r) => r.wallMs));
+    const count = Number(n);
+    const base = one.get(op ?? "");
+    const requests = group.map((r) => String(r.requests)).join("/");
+    const errors = group.map((r) => r.serverErrors);
+    const errorKinds = [...new Set(group.flatMap((r) => Object.keys(r.errorsByKind)))];
+    const clean = group.find((r) => r.serverErrors === 0) ?? group[0];
+    const kinds = Object.entries(clean?.byKind ?? {})
+      .map(([kind, k]) => `${k}× ${kind}`)
+      .join(", ");
+    return [
+      `${labels.size > 1 ? `${label ?? "?"}: ` : ""}${op ?? "?"} N=${n ?? "?"}${parallel ? ` (--parallel ${parallel})` : ""}`,
+      `${seconds(wall)}${group.length > 1 ? ` (${group.map((r) => (r.wallMs / 1000).toFixed(2)).join(", ")})` : ""}`,
+      ms(wall / count),
+      base !== undefined && count > 1 ? `${ms((wall - base) / (count - 1))}` : "–",
+      base !== undefined ? ratio(wall / base) : "–",
+      `${requests}${kinds ? ` (${kinds})` : ""}`,
+      errors.some((e) => e > 0) ? `${errors.join("/")} (${errorKinds.join(", ")})` : "0",
+      String(Math.max(...group.map((r) => r.maxInFlight))),
+      seconds(median(group.map((r) => r.firstRequestMs))),
+      seconds(median(group.map((r) => r.lastRequestMs - r.firstRequestMs))),
+      mib(Math.max(...group.map((r) => r.peakRssBytes))),
+      String(Math.max(...group.map((r) => r.providerProcesses))),
+    ];
+  });
+  out.push(
+    table(
+      [
+        "run",
+        "wall (median; each)",
+        "per attachment",
+        "marginal per attachment",
+        "vs N=1",
+        requestsLabel,
+        "5xx answers (recovered)",
+        "max in flight",
+        "first request at",
+        "first to last request",
+        "provider peak RSS",
+        "provider processes",
+      ],
+      rows,
+    ),
+    "",
+  );
+  return out.join("\n");
+}
+
+function targetsSection(results: BenchResults): string {
+  const out: string[] = ["## Targets", ""];
+  const ops = results.operations;
+  if (ops) {
+    const timeMisses = OP_NAMES.filter((op) => !(medianRatio(ops, "provider", op) <= TIME_TARGET));
+    out.push(
+      `- Provider time within ${TIME_TARGET.toFixed(2)}x of the raw request (median paired ratio): ` +
+        (timeMisses.length === 0
+          ? `**met** for every operation (${OP_NAMES.map((op) => `${op} ${ratio(medianRatio(ops, "provider", op))}`).join(", ")}).`
+          : `**missed** for ${timeMisses.map((op) => `${op} (${ratio(medianRatio(ops, "provider", op))})`).join(", ")}; ` +
+            `met for the others.`),
+    );
+    const implied = OP_NAMES.map((op) => {
+      const real = median(ops.samples.raw[op]);
+      const extra = median(ops.clientSide.provider[op]) - median(ops.clientSide.raw[op]);
+      return { op, extra, ratio: (real + extra) / real };
+    });
+    const worst = implied.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    out.push(
+      `- Client-side (recorded answers, no Cinder noise), the provider adds ` +
+        `${implied.map((i) => `${i.op} ${ms(i.extra)}`).join(", ")} over the raw request; on the real Cinder that ` +
+        `implies at most ${ratio(worst.ratio)} (${worst.op}): ` +
+        (implied.every((i) => i.ratio <= TIME_TARGET) ? "**within** the target." : "**over** the target."),
+    );
+    const countMisses = OP_NAMES.filter((op) =>
+      ops.requests.provider[op].some((seen) => seen.count !== OP_INFO[op].minimal),
+    );
+    out.push(
+      "- Provider requests minimal (create 1, or 2 with complete; update 1; delete 1; reserve, complete, read 1): " +
+        (countMisses.length === 0 ? "**met**." : `**missed** for ${countMisses.join(", ")}.`) +
+        ` Plus one version discovery per provider process (${ops.setup.provider.requests.join("; ")}).`,
+    );
+  }
+  const up = (results.engine ?? []).filter((r) => r.op === "up" && r.parallel === undefined);
+  const sizes = [...new Set(up.map((r) => r.n))].sort((a, b) => a - b);
+  const smallest = sizes[0];
+  const largest = sizes.at(-1);
+  if (smallest !== undefined && largest !== undefined && largest > smallest) {
+    const a = median(up.filter((r) => r.n === smallest).map((r) => r.wallMs));
+    const b = median(up.filter((r) => r.n === largest).map((r) => r.wallMs));
+    const parallel = Math.max(...up.filter((r) => r.n === largest).map((r) => r.maxInFlight));
+    const serial = (results.engine ?? []).find((r) => r.op === "up" && r.parallel === 1 && r.n === largest);
+    out.push(
+      `- \`up\` of ${largest} attachments takes ${ratio(b / a)} the time of ${smallest} (${seconds(b)} vs ${seconds(a)}; ` +
+        `${largest / smallest}x the work): ${ms((b - a) / (largest - smallest))} per extra attachment, with up to ` +
+        `${parallel} requests in flight at once` +
+        (serial
+          ? ` (with \`--parallel 1\`: ${seconds(serial.wallMs)}, ${ratio(serial.wallMs / b)} the default's).`
+          : "."),
+    );
+  }
+  for (const count of results.tokens ?? []) {
+    out.push(
+      `- Token requests, ${count.label}: ${count.tokenRequests} for ${count.operations} operations ` +
+        `(${count.keystoneRequests} requests to Keystone in all).`,
+    );
+  }
+  for (const run of results.keystoneEngine ?? []) {
+    out.push(
+      `- Token requests in \`pulumi ${run.op}\` of ${run.n} attachments (${run.label}, ` +
+        `${run.providerProcesses} provider process${run.providerProcesses === 1 ? "" : "es"}): ` +
+        `${run.byKind["POST /v3/auth/tokens"] ?? 0}.`,
+    );
+  }
+  out.push("");
+  return out.join("\n");
+}
+
+/** The whole RESULTS.md. */
+export function renderReport(results: BenchResults): string {
+  const out: string[] = [
+    "# Benchmark results",
+    "",
+    `Generated by \`${results.command}\` (${results.mode} mode) on ${results.startedAt}, in ` +
+      `${seconds(results.durationMs)}. Regenerate with \`npm run bench\` (the whole run) or ` +
+      "`npm run bench -- --quick` (the small CI version). Against the local stack of " +
+      "`scripts/stack/stack.sh` (real Cinder, noauth API and Keystone-backed API) and the engine of `scripts/engine.sh`.",
+    "",
+    "## Machine",
+    "",
+    table(["", ""], [...Object.entries(results.machine), ["Load average at end", results.loadAtEnd] as const]),
+    "",
+    "Other work may run on this machine during the bench: compare ratios and request counts, not absolute times. " +
+      `Disturbed and redone (a step or run that failed or got a 5xx from the shared Cinder database): ${results.disturbed}.`,
+    "",
+    targetsSection(results),
+  ];
+  if (results.operations) out.push(operationsSection(results.operations));
+  if (results.engine) {
+    out.push(
+      engineSection(
+        results.engine,
+        "## 2. `pulumi up` / `pulumi destroy` through the engine",
+        "Automation API, inline program with N `VolumeAttachment`s (one per volume, with a connector, completed), " +
+          "noauth Cinder behind the recording proxy; volumes made beforehand. Runs interleaved by N. Wall time is " +
+          "the Automation API call (CLI start, program, provider start, operations); 'first request at' is the fixed part before the provider talks to Cinder, 'first to last request' the span of its requests. Marginal = (wall(N) − wall(1)) / (N − 1). " +
+          "Peak RSS: VmHWM of the `dynamic-provider` node process of the run (found by command line and working " +
+          "directory, sampled every 100 ms); for scale, a dynamic provider process that has served nothing " +
+          `peaks at ${mib(results.idleProviderRssBytes ?? Number.NaN)} (the @pulumi/pulumi runtime itself). ` +
+          "The engine's default parallelism is GOMAXPROCS × 4.",
+        "Cinder requests",
+      ),
+    );
+  }
+  if (results.tokens || results.keystoneEngine) {
+    out.push(
+      "## 3. Token requests with Keystone",
+      "",
+      "Counted at a recording proxy in front of Keystone (`POST /v3/auth/tokens`); Cinder behind Keystone, found in " +
+        "the catalog. The provider runs as one process: K full creates at once (its first calls are concurrent), K " +
+        "reads, one update, K deletes. The service user (`X-Service-Token`, for OSSA-2023-003 deletes) is a second " +
+        "identity with its own token.",
+      "",
+      table(
+        ["process", "operations", "token requests", "Keystone requests"],
+        (results.tokens ?? []).map((t) => [
+          t.label,
+          String(t.operations),
+          String(t.tokenRequests),
+          String(t.keystoneRequests),
+        ]),
+      ),
+      "",
+    );
+    if (results.keystoneEngine) {
+      out.push(
+        engineSection(
+          results.keystoneEngine,
+          "### Through the engine, with Keystone",
+          "The same program with the provider configured for Keystone (`cinder:authUrl` through the proxy): " +
+            "every request of the provider process to Keystone.",
+          "Keystone requests",
+        ),
+      );
+    }
+  }
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
+}
