@@ -399,7 +399,10 @@ EOF
 
 cinder_db_sync() {
   local db=$S/cinder/cinder.sqlite
-  if [[ -f $S/cinder/.db-synced && -s $db ]]; then return 0; fi
+  if [[ -f $S/cinder/.db-synced && -s $db ]]; then
+    cinder_db_wal "$db"
+    return 0
+  fi
   if [[ -n $CACHE && -s $CACHE/cinder.sqlite ]]; then
     log "cinder database from cache $CACHE"
     cp "$CACHE/cinder.sqlite" "$db"
@@ -413,9 +416,15 @@ cinder_db_sync() {
       { cp "$db" "$CACHE/cinder.sqlite.tmp.$$" && mv -f "$CACHE/cinder.sqlite.tmp.$$" "$CACHE/cinder.sqlite"; } || true
     fi
   fi
-  # Write-ahead logging: readers no longer block the writer (four daemons share this file).
-  /usr/bin/python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")' "$db"
   touch "$S/cinder/.db-synced"
+  cinder_db_wal "$db"
+}
+
+# Write-ahead logging: readers no longer block the writer (four daemons share this file). The mode
+# is kept in the file, so setting it again is a no-op; it is best effort while daemons hold the file.
+cinder_db_wal() {
+  /usr/bin/python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1], timeout=10).execute("PRAGMA journal_mode=WAL")' "$1" ||
+    log "could not switch $1 to WAL mode (busy); it stays in rollback-journal mode"
 }
 
 start_cinder_service() { # NAME BINARY PORT|'' [extra config files...]
