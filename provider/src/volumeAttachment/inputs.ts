@@ -3,6 +3,7 @@
  * Every failure names the property and says how to fix it; nothing here talks to Cinder.
  */
 import { z } from "zod";
+import { once } from "../once";
 import { CONNECTOR_WIRE_NAMES } from "../cinder/attachments/schemas";
 import type { VolumeAttachmentInputs } from "./types";
 
@@ -88,8 +89,13 @@ function connectorSchema() {
   );
 }
 
-/** The schema of VolumeAttachment inputs. Built on demand so a serialized provider never captures it. */
-export function volumeAttachmentInputsSchema() {
+/**
+ * The schema of VolumeAttachment inputs. Built on first use (never at module load, so a serialized
+ * provider never captures it), then reused: building it costs far more than a parse.
+ */
+export const volumeAttachmentInputsSchema = once(buildInputsSchema);
+
+function buildInputsSchema() {
   return z
     .strictObject(
       {

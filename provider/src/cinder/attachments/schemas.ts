@@ -5,6 +5,7 @@
  * Schemas are built inside functions so that a serialized dynamic provider never captures them.
  */
 import { z } from "zod";
+import { once } from "../../once";
 
 /** Attachment statuses Cinder reports (`attach_status`). */
 export type AttachmentStatus =
@@ -122,11 +123,11 @@ function attachmentWireSchema() {
 }
 
 /** `{"attachment": {...}}` */
-export function attachmentEnvelopeSchema() {
-  return z.object({ attachment: attachmentWireSchema() }).transform((body) => body.attachment);
-}
+export const attachmentEnvelopeSchema = once(() =>
+  z.object({ attachment: attachmentWireSchema() }).transform((body) => body.attachment),
+);
 
 /** `{"attachments": [...]}` */
-export function attachmentListSchema() {
-  return z.object({ attachments: z.array(attachmentWireSchema()) }).transform((body) => body.attachments);
-}
+export const attachmentListSchema = once(() =>
+  z.object({ attachments: z.array(attachmentWireSchema()) }).transform((body) => body.attachments),
+);

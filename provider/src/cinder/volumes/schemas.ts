@@ -1,5 +1,6 @@
 /** Wire shapes of the volumes API (the fields this provider reads) and their domain type. */
 import { z } from "zod";
+import { once } from "../../once";
 
 /** A Cinder volume, as far as attaching it is concerned. */
 export interface Volume {
@@ -34,11 +35,11 @@ function volumeWireSchema() {
 }
 
 /** `{"volume": {...}}` */
-export function volumeEnvelopeSchema() {
-  return z.object({ volume: volumeWireSchema() }).transform((body) => body.volume);
-}
+export const volumeEnvelopeSchema = once(() =>
+  z.object({ volume: volumeWireSchema() }).transform((body) => body.volume),
+);
 
 /** `{"volumes": [...]}` */
-export function volumeListSchema() {
-  return z.object({ volumes: z.array(volumeWireSchema()) }).transform((body) => body.volumes);
-}
+export const volumeListSchema = once(() =>
+  z.object({ volumes: z.array(volumeWireSchema()) }).transform((body) => body.volumes),
+);
