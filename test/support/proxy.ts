@@ -86,6 +86,8 @@ export async function startProxy(
             method,
             path,
             headers: { ...req.headers, host: upstream.host },
+            // A fresh upstream connection per exchange: Keystone behind uwsgi closes each one after answering.
+            agent: false,
           },
           (answer) => {
             const body: Buffer[] = [];
