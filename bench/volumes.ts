@@ -7,8 +7,9 @@ import { deleteAttachment, listAttachments } from "../provider/src/cinder/attach
 import { CinderClient } from "../provider/src/cinder/client";
 import { CinderServerError, isCinderStatus } from "../provider/src/cinder/errors";
 import { ATTACHMENTS_API } from "../provider/src/cinder/microversion";
+import { waitForVolumeStatus } from "../provider/src/cinder/attachments/wait";
 import { volumeListSchema } from "../provider/src/cinder/volumes/schemas";
-import { createVolume, deleteVolume, getVolume, listVolumesByName } from "../provider/src/cinder/volumes/requests";
+import { createVolume, deleteVolume, listVolumesByName } from "../provider/src/cinder/volumes/requests";
 import { stackEnv } from "./env";
 import { mapLimit } from "./stats";
 
@@ -44,18 +45,9 @@ async function retried<T>(fn: () => Promise<T>, settled?: () => Promise<T | unde
   }
 }
 
-/** Polls until the volume is `status` (fails on `error*` or after `timeoutMs`). */
-export async function waitForVolume(client: CinderClient, id: string, status: string, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const volume = await getVolume(client, id);
-    if (volume.status === status) return volume;
-    if (volume.status.startsWith("error")) throw new Error(`volume ${id} went to ${volume.status}`);
-    if (Date.now() > deadline) {
-      throw new Error(`volume ${id} is ${volume.status}, not ${status}, after ${timeoutMs} ms`);
-    }
-    await sleep(200);
-  }
+/** Waits until the volume is `status`; fails at once on `error*`, or after `timeoutMs` (the provider's own wait). */
+export function waitForVolume(client: CinderClient, id: string, status: string, timeoutMs = 120_000) {
+  return waitForVolumeStatus(client, id, [status], { timeoutMs });
 }
 
 /** Deletes every attachment of the volume and waits until it is `available` again. */

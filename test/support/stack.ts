@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { noAuthSession } from "../../provider/src/cinder/auth";
 import { CinderClient } from "../../provider/src/cinder/client";
 import { microversion } from "../../provider/src/cinder/microversion";
-import { createVolume, deleteVolume, getVolume } from "../../provider/src/cinder/volumes/requests";
+import { createVolume, deleteVolume } from "../../provider/src/cinder/volumes/requests";
+import { waitForVolumeStatus } from "../../provider/src/cinder/attachments/wait";
 import type { Volume } from "../../provider/src/cinder/volumes/schemas";
 import { AttachmentOperations } from "../../provider/src/volumeAttachment/operations";
 
@@ -52,23 +53,9 @@ export function adminClient(maxMicroversion?: string): Promise<CinderClient> {
   });
 }
 
-/** Polls the volume until it has `status`; fails on `error*` or after `timeoutMs`. */
-export async function waitForVolume(
-  client: CinderClient,
-  id: string,
-  status: string,
-  timeoutMs = 30_000,
-): Promise<Volume> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const volume = await getVolume(client, id);
-    if (volume.status === status) return volume;
-    if (volume.status.startsWith("error")) throw new Error(`volume ${id} went to ${volume.status}`);
-    if (Date.now() > deadline) {
-      throw new Error(`volume ${id} is ${volume.status}, not ${status}, after ${timeoutMs} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+/** Waits until the volume has `status`; fails at once on `error*`, or after `timeoutMs` (the provider's own wait). */
+export function waitForVolume(client: CinderClient, id: string, status: string, timeoutMs = 30_000): Promise<Volume> {
+  return waitForVolumeStatus(client, id, [status], { timeoutMs });
 }
 
 /** Test volumes made by one test file, deleted (with their attachments) by {@link TestVolumes.cleanup}. */
