@@ -40,6 +40,14 @@ const host = (n: number) => ({
 });
 const instance = (n: number) => `6f0c7c0e-3a52-4b8e-9d0e-2a1f4c5b6d${(0x70 + n).toString(16)}`;
 
+/** One multiattach volume attached read-only, completed, to hosts 1, 2 and 3 at once. */
+function threeReadOnlyHosts(volume: string): Resource[] {
+  return [1, 2, 3].map((n) => ({
+    name: `m${n}`,
+    inputs: { volumeId: volume, instanceUuid: instance(n), connector: host(n), mode: "ro" as const, complete: true },
+  }));
+}
+
 // ---------------------------------------------------------------------------------------- engine --
 
 interface Recorded {
@@ -348,17 +356,7 @@ const SCENARIOS: Scenario[] = [
     runs: 2,
     phase: "create",
     multiattach: true,
-    program: (volume) =>
-      [1, 2, 3].map((n) => ({
-        name: `m${n}`,
-        inputs: {
-          volumeId: volume,
-          instanceUuid: instance(n),
-          connector: host(n),
-          mode: "ro" as const,
-          complete: true,
-        },
-      })),
+    program: threeReadOnlyHosts,
     fault: () => () => ({ kind: "forward" }),
     faultyUpSucceeds: true,
   },
@@ -368,17 +366,7 @@ const SCENARIOS: Scenario[] = [
     runs: 2,
     phase: "create",
     multiattach: true,
-    program: (volume) =>
-      [1, 2, 3].map((n) => ({
-        name: `m${n}`,
-        inputs: {
-          volumeId: volume,
-          instanceUuid: instance(n),
-          connector: host(n),
-          mode: "ro" as const,
-          complete: true,
-        },
-      })),
+    program: threeReadOnlyHosts,
     fault: first(CREATE, { kind: "drop-response" }),
     faultyUpSucceeds: true,
   },
