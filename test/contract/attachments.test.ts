@@ -13,7 +13,8 @@ import {
 import type { PartialCreateError } from "../../provider/src/volumeAttachment/operations";
 import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/types";
 import { cinder, parseListIds, parseTable } from "../support/cinderCli";
-import { TestVolumes, adminClient, operations } from "../support/stack";
+import { startProxy } from "../support/proxy";
+import { TestVolumes, adminClient, operations, stackEnv } from "../support/stack";
 
 jest.setTimeout(120_000);
 
@@ -225,13 +226,24 @@ test("adoption: an attachment made by the cinder CLI is taken over by id, comple
   expect(await volumeStatus(volume.id)).toBe("available");
 });
 
-test("deleting an instance-bound, connected attachment without a service role is refused with the OSSA-2023-003 explanation", async () => {
+test("deleting an instance-bound, connected attachment without a service role is refused with the OSSA-2023-003 explanation, after one DELETE", async () => {
   const volume = await volumes.create(admin);
   const { id } = await ops.create(inputs({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST_A }));
-  const plain = operations({ CINDER_NOAUTH_SERVICE_ROLES: "" });
-  const refusal = plain.delete(id);
-  await expect(refusal).rejects.toBeInstanceOf(AttachmentDeleteRefusedError);
-  await expect(refusal).rejects.toThrow(/OSSA-2023-003.*Compute API.*service user/);
+  // Through a counting loopback proxy: the refusal is Cinder's final word, not resent.
+  let deletes = 0;
+  const proxy = await startProxy(new URL(stackEnv().CINDER_ENDPOINT as string).origin, (method) => {
+    if (method === "DELETE") deletes += 1;
+    return { kind: "forward" };
+  });
+  try {
+    const plain = operations({ CINDER_ENDPOINT: `${proxy.url}/v3`, CINDER_NOAUTH_SERVICE_ROLES: "" });
+    const refusal = plain.delete(id);
+    await expect(refusal).rejects.toBeInstanceOf(AttachmentDeleteRefusedError);
+    await expect(refusal).rejects.toThrow(/OSSA-2023-003.*Compute API.*service user/);
+    expect(deletes).toBe(1);
+  } finally {
+    await proxy.close();
+  }
   await ops.delete(id);
   expect(await volumeStatus(volume.id)).toBe("available");
 });

@@ -210,6 +210,7 @@ describe("authentication", () => {
         token = "new";
         return Promise.resolve(true);
       },
+      actsAsService: false,
     };
     const expired = {
       status: 401,

@@ -7,6 +7,7 @@ import { noAuthSession } from "../../provider/src/cinder/auth";
 import { CinderClient } from "../../provider/src/cinder/client";
 import { CinderBadRequestError, CinderWaitError } from "../../provider/src/cinder/errors";
 import { resolveSettings } from "../../provider/src/config/settings";
+import { AttachmentDeleteRefusedError } from "../../provider/src/volumeAttachment/errors";
 import { AttachmentOperations } from "../../provider/src/volumeAttachment/operations";
 import {
   AttachmentCreateFailedError,
@@ -85,7 +86,7 @@ afterEach(async () => {
 /** Provider operations against a fake answering `routes`; `faults` are applied in turn to POST /v3/attachments. */
 async function operations(
   routes: Route[],
-  options: { faults?: Fault[]; reliability?: ReliabilitySettings; timeoutMs?: number } = {},
+  options: { faults?: Fault[]; reliability?: ReliabilitySettings; timeoutMs?: number; serviceRoles?: string[] } = {},
 ): Promise<AttachmentOperations> {
   fake = await startFakeCinder(routes);
   const queue = [...(options.faults ?? [])];
@@ -99,7 +100,7 @@ async function operations(
     () =>
       CinderClient.connect({
         endpoint,
-        auth: noAuthSession({ userId: "admin", projectId: "admin" }),
+        auth: noAuthSession({ userId: "admin", projectId: "admin", serviceRoles: options.serviceRoles }),
         retry: { baseDelayMs: 5, maxDelayMs: 20 },
         timeoutMs: options.timeoutMs ?? 2_000,
       }),
@@ -447,6 +448,47 @@ describe("complete and delete whose answer is lost", () => {
     const failure = ops.delete(OTHER);
     await expect(failure).rejects.toBeInstanceOf(CinderWaitError);
     await expect(failure).rejects.toThrow(new RegExp(`shows it error_detaching.*cinder attachment-delete ${OTHER}`));
+  });
+});
+
+describe("a delete answered 500 (OSSA-2023-003: Cinder asks Nova unless the caller is a service)", () => {
+  const refused = { method: "DELETE", path: `/v3/attachments/${MINE}`, reply: "attachment-delete-refused.500" };
+  const deletes = () => sent().filter((line) => line === `DELETE /v3/attachments/${MINE}`);
+
+  test("without service credentials, of an instance-bound connected attachment: the refusal is explained after one DELETE", async () => {
+    const ops = await operations([
+      refused,
+      {
+        method: "GET",
+        path: `/v3/attachments/${MINE}`,
+        reply: one(MINE, { status: "attached", instance: INSTANCE, connected: true }),
+      },
+    ]);
+    const failure = ops.delete(MINE);
+    await expect(failure).rejects.toBeInstanceOf(AttachmentDeleteRefusedError);
+    await expect(failure).rejects.toThrow(/OSSA-2023-003.*noauthServiceRoles = service/s);
+    expect(deletes()).toHaveLength(1);
+  });
+
+  test("without service credentials, of an attachment Cinder never refuses (no instance): its own failure, so the delete is sent again", async () => {
+    const ops = await operations([
+      { ...refused, reply: ["attachment-delete-refused.500", { status: 200, body: { attachments: [] } }] },
+      { method: "GET", path: `/v3/attachments/${MINE}`, reply: one(MINE, { status: "attached", connected: true }) },
+    ]);
+    await expect(ops.delete(MINE)).resolves.toBeUndefined();
+    expect(deletes()).toHaveLength(2);
+  });
+
+  test("with service roles the refusal cannot happen: the client resends after the 500 without looking", async () => {
+    const ops = await operations(
+      [{ ...refused, reply: ["attachment-delete-refused.500", { status: 200, body: { attachments: [] } }] }],
+      { serviceRoles: ["service"] },
+    );
+    await expect(ops.delete(MINE)).resolves.toBeUndefined();
+    expect(sent().filter((line) => !line.startsWith("GET /v3/volumes"))).toEqual([
+      `DELETE /v3/attachments/${MINE}`,
+      `DELETE /v3/attachments/${MINE}`,
+    ]);
   });
 });
 

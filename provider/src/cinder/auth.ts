@@ -12,6 +12,11 @@ export interface AuthSession {
    * the request may be sent again; false when renewing cannot help.
    */
   renew(): Promise<boolean>;
+  /**
+   * Whether requests carry a service token (or, with noauth, service roles). Cinder lets only such
+   * requests delete an instance-bound, connected attachment without asking Nova (OSSA-2023-003).
+   */
+  readonly actsAsService: boolean;
 }
 
 /** Identity asserted to a Cinder running with `auth_strategy = noauth`. */
@@ -35,5 +40,6 @@ export function noAuthSession(identity: NoAuthIdentity): AuthSession {
   return {
     headers: () => Promise.resolve(headers),
     renew: () => Promise.resolve(false),
+    actsAsService: headers["X-Service-Roles"] !== undefined,
   };
 }

@@ -42,6 +42,11 @@ export interface CinderRequest<T> {
   readonly body?: unknown;
   /** Schema of a successful body; omitted when the body is ignored. */
   readonly schema?: z.ZodType<T>;
+  /**
+   * Statuses that are final for this request although the client would otherwise resend after them
+   * (e.g. a DELETE whose 500 is more likely a refusal than a transient failure).
+   */
+  readonly finalStatuses?: readonly number[];
 }
 
 /** Settings of a {@link CinderClient}. */
@@ -114,6 +119,11 @@ export class CinderClient {
     return new CinderClient(http, options.auth, max, stats, retry);
   }
 
+  /** Whether requests carry a service token or service roles (see {@link AuthSession.actsAsService}). */
+  get actsAsService(): boolean {
+    return this.auth.actsAsService;
+  }
+
   /** True when the negotiated microversion reaches `required`. */
   supports(required: Microversion): boolean {
     return compareMicroversions(this.maxMicroversion, required) >= 0;
@@ -148,7 +158,8 @@ export class CinderClient {
       const status = response?.status;
       const retryable =
         (failure instanceof CinderConnectionError || (status !== undefined && !request.okStatuses.includes(status))) &&
-        isRetryable(request.method, status);
+        isRetryable(request.method, status) &&
+        !(status !== undefined && request.finalStatuses?.includes(status));
       if (retryable && attempt < this.retry.maxAttempts) {
         const wait = backoffMs(
           this.retry,

@@ -179,6 +179,10 @@ export class KeystoneSession implements AuthSession {
     }
   }
 
+  get actsAsService(): boolean {
+    return this.service !== undefined;
+  }
+
   /** The user's current token (issued when needed): its catalog and project. */
   token(): Promise<IssuedToken> {
     return this.user.valid();

@@ -164,11 +164,16 @@ export class AttachmentOperations {
   /**
    * attachment-delete; an attachment already gone counts as deleted. When Cinder's answer is lost or
    * a 5xx, the attachment is looked up: gone means deleted, `error_detaching` is reported as such.
+   *
+   * Without service credentials a 500 is not resent blindly: it is Cinder's OSSA-2023-003 refusal
+   * (no Nova to ask) when the attachment is instance-bound and connected, and then it is reported at
+   * once; for any other attachment it is Cinder's own failure, and the delete is sent again.
    */
   async delete(id: string): Promise<void> {
     const client = await this.client();
+    const refusable = !client.actsAsService;
     try {
-      await deleteAttachment(client, id);
+      await deleteAttachment(client, id, { resendAfter500: !refusable });
     } catch (err) {
       if (isCinderStatus(err, 404)) return;
       if (!isAmbiguous(err)) throw isDeleteRefusal(err) ? new AttachmentDeleteRefusedError(id, err) : err;
@@ -186,7 +191,20 @@ export class AttachmentOperations {
           left.status,
         );
       }
-      throw isDeleteRefusal(err) ? new AttachmentDeleteRefusedError(id, err) : err;
+      const mayBeRefused = left.instanceUuid !== undefined && left.connectionInfo !== undefined;
+      if (refusable && isCinderStatus(err, 500) && !mayBeRefused) {
+        return this.deleteAgain(client, id);
+      }
+      throw isDeleteRefusal(err) && mayBeRefused ? new AttachmentDeleteRefusedError(id, err) : err;
+    }
+  }
+
+  /** A second attachment-delete after a 500 that cannot have been a refusal, with the client's retries. */
+  private async deleteAgain(client: CinderClient, id: string): Promise<void> {
+    try {
+      await deleteAttachment(client, id);
+    } catch (err) {
+      if (!isCinderStatus(err, 404)) throw err;
     }
   }
 

@@ -120,14 +120,20 @@ export async function completeAttachment(client: CinderClient, id: string): Prom
 
 /**
  * attachment-delete (3.27): disconnects and removes the attachment; the volume returns to
- * `available` when none is left.
+ * `available` when none is left. With `resendAfter500: false` a 500 is returned at once rather than
+ * resent (it is likely the refusal of OSSA-2023-003, which another try does not change).
  */
-export async function deleteAttachment(client: CinderClient, id: string): Promise<void> {
+export async function deleteAttachment(
+  client: CinderClient,
+  id: string,
+  options: { resendAfter500?: boolean } = {},
+): Promise<void> {
   await client.send({
     operation: "delete attachment",
     method: "DELETE",
     path: attachmentURL(id),
     microversion: ATTACHMENTS_API,
     okStatuses: [200, 202, 204],
+    finalStatuses: options.resendAfter500 === false ? [500] : undefined,
   });
 }
