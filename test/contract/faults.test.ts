@@ -10,10 +10,7 @@
  * outputs; for a partial create the properties it carries; nothing for a failure) and what it calls
  * on the next `up` (update for a partially created resource, create for one it has no record of).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { noAuthSession } from "../../provider/src/cinder/auth";
 import { CinderClient } from "../../provider/src/cinder/client";
@@ -23,6 +20,7 @@ import { AttachmentOperations, type PartialCreateError } from "../../provider/sr
 import type { ReliabilitySettings } from "../../provider/src/volumeAttachment/recovery";
 import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "../../provider/src/volumeAttachment/types";
 import { type AuditReport, audit } from "../support/audit";
+import { PrivateCinderApi } from "../support/privateCinder";
 import { type CinderProxy, type Fault, startProxy } from "../support/proxy";
 import { REPO_ROOT, TestVolumes, adminClient, noAuthEnv, stackEnv, waitForVolume } from "../support/stack";
 
@@ -385,7 +383,7 @@ const SCENARIOS: Scenario[] = [
         if (!done && CREATE(method, path)) {
           done = true;
           const delay = delays[(results.get("cinder-api killed and restarted during a create")?.length ?? 0) % 2] ?? 30;
-          setTimeout(() => void ownApi.restart(), delay);
+          void ownApi.restart({ afterMs: delay });
         }
         return { kind: "forward" };
       };
@@ -403,85 +401,10 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-// ---------------------------------------------------------------------------- the suite's own API --
+// ---------------------------------------------------------------------------------------- runs --
 
-/**
- * A cinder-api of the suite's own, beside the stack's: the stack's cinder.conf (same database and
- * RabbitMQ) with its own port and log file, so that killing it disturbs no other test using the stack.
- */
-class OwnCinderApi {
-  private child?: ChildProcess;
-  private dir?: string;
-  port = 0;
-  restarts = 0;
-
-  get origin(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    if (!this.dir) {
-      this.port = await freePort();
-      this.dir = mkdtempSync(join(tmpdir(), "cinder-api-faults-"));
-      writeFileSync(
-        join(this.dir, "override.conf"),
-        `[DEFAULT]\nosapi_volume_listen_port = ${this.port}\nlog_file = cinder-api-faults.log\n`,
-      );
-    }
-    const conf = join(REPO_ROOT, ".local", "stack", "cinder", "cinder.conf");
-    this.child = spawn("cinder-api", ["--config-file", conf, "--config-file", join(this.dir, "override.conf")], {
-      detached: true,
-      stdio: "ignore",
-    });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const up = await fetch(`${this.origin}/`).then(
-        () => true,
-        () => false,
-      );
-      if (up) return;
-      if (Date.now() > deadline) throw new Error(`the suite's cinder-api did not answer on ${this.origin} in 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
-  private pending: Promise<void> = Promise.resolve();
-
-  /** Kills it like a crash (its whole process group), then starts it again. */
-  restart(): Promise<void> {
-    this.restarts += 1;
-    this.pending = this.stop("SIGKILL").then(() => this.start());
-    return this.pending;
-  }
-
-  /** Resolves once the last restart is done. */
-  settled(): Promise<void> {
-    return this.pending;
-  }
-
-  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-    const child = this.child;
-    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    process.kill(-child.pid, signal);
-    await exited;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-const ownApi = new OwnCinderApi();
-
-// ----------------------------------------------------------------------------------------- runs --
+/** The suite's own cinder-api (same database and RabbitMQ as the stack's), which a scenario kills and restarts. */
+const ownApi = new PrivateCinderApi();
 
 interface RunResult {
   /** POST /attachments the provider sent during the faulty up. */
@@ -542,7 +465,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", (_name, scenario
       const volume = scenario.multiattach ? multi : single;
       const engine = new MiniEngine();
       const direct = operationsAt(stackEnv().CINDER_ENDPOINT as string, 30_000);
-      if (scenario.ownApi && !ownApi.port) await ownApi.start();
+      if (scenario.ownApi && !ownApi.running) await ownApi.start();
       const target = scenario.ownApi ? ownApi.origin : new URL(stackEnv().CINDER_ENDPOINT as string).origin;
       const decide = scenario.fault();
       let creates = 0;

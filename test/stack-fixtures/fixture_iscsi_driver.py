@@ -13,10 +13,24 @@ multiattach="<is> True" schedules to it.
 
 Load it with PYTHONPATH=<repo>/test/stack-fixtures and
 volume_driver = fixture_iscsi_driver.FixtureISCSIDriver
+
+FIXTURE_CONNECTION_DELAY (seconds, default 0) makes every initialize_connection
+and terminate_connection take that long: the fault suite sets it on its own
+cinder-volume so that a kill lands while the driver is at work.
 """
+
+import os
+import time
 
 from cinder.tests import fake_driver
 from cinder.volume.drivers import lvm
+
+CONNECTION_DELAY = float(os.environ.get('FIXTURE_CONNECTION_DELAY') or 0)
+
+
+def _driver_at_work():
+    if CONNECTION_DELAY > 0:
+        time.sleep(CONNECTION_DELAY)
 
 
 class FixtureISCSIDriver(fake_driver.FakeLoggingVolumeDriver):
@@ -27,8 +41,17 @@ class FixtureISCSIDriver(fake_driver.FakeLoggingVolumeDriver):
     # Export/connection handling of the real LVM driver; self.target_driver
     # is Cinder's FakeTarget (an ISCSITarget that touches no system).
     create_export = lvm.LVMVolumeDriver.create_export
-    initialize_connection = lvm.LVMVolumeDriver.initialize_connection
     validate_connector = lvm.LVMVolumeDriver.validate_connector
+
+    def initialize_connection(self, volume, connector):
+        _driver_at_work()
+        return lvm.LVMVolumeDriver.initialize_connection(
+            self, volume, connector)
+
+    def terminate_connection(self, volume, connector, **kwargs):
+        _driver_at_work()
+        return super(FixtureISCSIDriver, self).terminate_connection(
+            volume, connector, **kwargs)
 
     def _update_volume_stats(self):
         super(FixtureISCSIDriver, self)._update_volume_stats()

@@ -64,11 +64,22 @@ export class TestVolumes {
 
   constructor(private readonly prefix: string) {}
 
-  /** Creates an available 1 GiB volume with a unique name; `multiattach` uses the stack's multiattach type. */
-  async create(client: CinderClient, options: { multiattach?: boolean; name?: string } = {}): Promise<Volume> {
+  /**
+   * Creates an available 1 GiB volume with a unique name; `multiattach` uses the stack's multiattach
+   * type, `availabilityZone` schedules it to the cinder-volume of that zone.
+   */
+  async create(
+    client: CinderClient,
+    options: { multiattach?: boolean; name?: string; availabilityZone?: string } = {},
+  ): Promise<Volume> {
     const name = options.name ?? `${this.prefix}-${Date.now().toString(36)}-${this.ids.length}`;
     const volumeType = options.multiattach ? stackEnv().CINDER_MULTIATTACH_TYPE : undefined;
-    const created = await createVolume(client, { name, size: 1, volumeType });
+    const created = await createVolume(client, {
+      name,
+      size: 1,
+      volumeType,
+      availabilityZone: options.availabilityZone,
+    });
     this.ids.push(created.id);
     return waitForVolume(client, created.id, "available");
   }

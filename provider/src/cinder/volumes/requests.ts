@@ -36,6 +36,8 @@ export interface CreateVolumeOpts {
   /** GiB. */
   readonly size: number;
   readonly volumeType?: string;
+  /** The availability zone to schedule it in (Cinder's default zone when left out). */
+  readonly availabilityZone?: string;
 }
 
 /** volume create; the volume starts in `creating`. */
@@ -47,7 +49,12 @@ export async function createVolume(client: CinderClient, opts: CreateVolumeOpts)
     microversion: ATTACHMENTS_API,
     okStatuses: [202],
     body: {
-      volume: { name: opts.name, size: opts.size, ...(opts.volumeType ? { volume_type: opts.volumeType } : {}) },
+      volume: {
+        name: opts.name,
+        size: opts.size,
+        ...(opts.volumeType ? { volume_type: opts.volumeType } : {}),
+        ...(opts.availabilityZone ? { availability_zone: opts.availabilityZone } : {}),
+      },
     },
     schema: volumeEnvelopeSchema(),
   });
