@@ -123,7 +123,14 @@ abstract class PrivateCinderService {
 export class PrivateCinderApi extends PrivateCinderService {
   private port = 0;
 
-  constructor(name = "cinder-api-faults") {
+  /**
+   * @param rpcTimeoutSeconds how long it waits for cinder-volume's answer to an RPC call (Cinder's
+   *   default is 60 s); a shorter wait lets a request whose RPC a killed cinder-volume lost end sooner.
+   */
+  constructor(
+    name = "cinder-api-faults",
+    private readonly rpcTimeoutSeconds?: number,
+  ) {
     super(name, "cinder-api");
   }
 
@@ -134,7 +141,8 @@ export class PrivateCinderApi extends PrivateCinderService {
 
   protected async override(): Promise<string> {
     if (!this.port) this.port = await freePort();
-    return `[DEFAULT]\nosapi_volume_listen_port = ${this.port}\nlog_file = ${this.name}.log\n`;
+    const rpcTimeout = this.rpcTimeoutSeconds ? `rpc_response_timeout = ${this.rpcTimeoutSeconds}\n` : "";
+    return `[DEFAULT]\nosapi_volume_listen_port = ${this.port}\nlog_file = ${this.name}.log\n${rpcTimeout}`;
   }
 
   protected serving(): Promise<boolean> {

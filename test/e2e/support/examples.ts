@@ -146,6 +146,8 @@ export interface Deployed {
   outputs: Record<string, unknown>;
   /** The steps the engine planned and carried out, as a preview would have planned them. */
   steps: PlannedStep[];
+  /** What the CLI printed (stdout, then stderr). */
+  log: string;
 }
 
 /** A VolumeAttachment as recorded in the stack's state (`pulumi stack export`). */
@@ -266,7 +268,12 @@ export async function openExample(
       mayHoldResources = true;
       const steps: PlannedStep[] = [];
       const result = await timed("up", () => up(stack, { onEvent: collectSteps(steps) }));
-      return { summary: result.summary, outputs: plainOutputs(result.outputs), steps };
+      return {
+        summary: result.summary,
+        outputs: plainOutputs(result.outputs),
+        steps,
+        log: `${result.stdout}\n${result.stderr}`,
+      };
     },
     preview: async () => {
       const steps: PlannedStep[] = [];
