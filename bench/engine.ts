@@ -26,7 +26,7 @@ export interface EngineRun {
   readonly wallMs: number;
   /** Requests Cinder received during the run. */
   readonly requests: number;
-  /** Of those, answered with a 5xx (the local Cinder's SQLite under concurrent writes); the provider recovered. */
+  /** Of those, answered with a 5xx (the shared local Cinder under load); the provider recovered. */
   readonly serverErrors: number;
   /** The 5xx answers by kind. */
   readonly errorsByKind: Record<string, number>;
@@ -244,7 +244,7 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
           }
           break;
         }
-        // The run failed (Cinder's SQLite database is shared with other work and fails writers under
+        // The run failed (the local Cinder is shared with other work and can fail requests under
         // load): put everything back and run it again. A run that got 5xx answers and still succeeded
         // is kept: the provider's recovery at work, with its extra requests shown.
         disturbed.count += 1;

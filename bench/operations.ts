@@ -213,7 +213,7 @@ export async function runOperations(options: OperationsOptions): Promise<Operati
 
 /**
  * Each client through the recording proxy, the sequence once. A pass that failed or saw a 5xx
- * (the local Cinder's SQLite answers "database is locked" when other work writes at the same time)
+ * (the shared local Cinder can fail a request while other work loads it at the same time)
  * does not show the client's own behaviour: its volume is put right and the pass runs again.
  */
 async function countingPass(

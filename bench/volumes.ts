@@ -29,8 +29,8 @@ export function noauthAdminClient(): Promise<CinderClient> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs `fn` again after a 5xx (the local Cinder's SQLite database answers "database is locked" to
- * concurrent writers), at most `attempts` times; `settled` may find what a failed attempt did after all.
+ * Runs `fn` again after a 5xx (the shared local Cinder can fail a request while other work loads
+ * it), at most `attempts` times; `settled` may find what a failed attempt did after all.
  */
 async function retried<T>(fn: () => Promise<T>, settled?: () => Promise<T | undefined>, attempts = 6): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
@@ -70,7 +70,7 @@ export class BenchVolumes {
     private readonly prefix: string,
   ) {}
 
-  /** Creates `count` available 1 GiB volumes (two requests at once: the local Cinder's SQLite dislikes more). */
+  /** Creates `count` available 1 GiB volumes (two requests at once, to spare the shared local Cinder). */
   async create(count: number, label: string): Promise<string[]> {
     const names = Array.from({ length: count }, (_, i) => `${this.prefix}-${label}-${i}`);
     const created = await mapLimit(names, 2, async (name) => {

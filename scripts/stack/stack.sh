@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local OpenStack block-storage stack for tests: RabbitMQ + standalone Cinder
-# (noauth, fixture iSCSI driver, SQLite), optionally Keystone (PostgreSQL,
-# uwsgi) and a second Cinder API behind it. Everything lives in
+# (noauth, fixture iSCSI driver) on PostgreSQL, optionally Keystone (same
+# PostgreSQL, uwsgi) and a second Cinder API behind it. Everything lives in
 # <repo>/.local/stack/ and binds to 127.0.0.1 only. See README.md here.
 #
 #   stack.sh install | start [--keystone] | stop | status | restart [--keystone]
@@ -42,6 +42,8 @@ KEYSTONE_SERVICE_PROJECT=service
 KEYSTONE_DOMAIN=Default
 KEYSTONE_REGION=RegionOne
 KEYSTONE_DB_PASSWORD=stack-keystone-db-pw
+CINDER_DB_PASSWORD=stack-cinder-db-pw
+CINDER_DATABASE_URL=postgresql://cinder:$CINDER_DB_PASSWORD@127.0.0.1:$PG_PORT/cinder
 KEYSTONE_URL=http://127.0.0.1:$KEYSTONE_PORT/v3
 CINDER_KEYSTONE_ENDPOINT=http://127.0.0.1:$CINDER_KS_PORT/v3
 
@@ -248,10 +250,11 @@ ccurl() { # noauth Cinder API
 }
 
 # ----------------------------------------------------------------- cache --
-# Freshly initialised databases (Cinder's SQLite after db sync; Keystone's
-# PostgreSQL cluster after bootstrap and the users/projects/endpoints, with
-# its key repositories) are kept outside the repo and copied in on a cold
-# start: this skips ~15 s of CPU-bound set-up. The key covers these scripts
+# The freshly initialised PostgreSQL cluster (Cinder's database after db sync,
+# Keystone's after bootstrap and the users/projects/endpoints), with Keystone's
+# key repositories, is kept outside the repo and copied in on a cold start:
+# this skips the CPU-bound set-up. It is taken after the first full
+# `start --keystone`. The key covers these scripts
 # and the package versions. STACK_CACHE=0 turns it off.
 CACHE_ROOT=${STACK_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/openstack-local-stack}
 CACHE=
@@ -349,9 +352,11 @@ rootwrap_config = /etc/cinder/rootwrap.conf
 glance_api_servers = http://127.0.0.1:9292
 
 [database]
-# Several daemons write this file: wait for its lock (pysqlite timeout) rather than fail with "database is locked".
-connection = sqlite:///$S/cinder/cinder.sqlite?timeout=30
-sqlite_synchronous = false
+# PostgreSQL, not SQLite: with several daemons (and the fault suites' own) writing at once, SQLite
+# answered "database is locked" even in WAL mode. Small pools: many daemons share max_connections.
+connection = $CINDER_DATABASE_URL
+max_pool_size = 4
+max_overflow = 8
 
 [oslo_concurrency]
 lock_path = $S/cinder/locks
@@ -398,33 +403,11 @@ EOF
 }
 
 cinder_db_sync() {
-  local db=$S/cinder/cinder.sqlite
-  if [[ -f $S/cinder/.db-synced && -s $db ]]; then
-    cinder_db_wal "$db"
-    return 0
-  fi
-  if [[ -n $CACHE && -s $CACHE/cinder.sqlite ]]; then
-    log "cinder database from cache $CACHE"
-    cp "$CACHE/cinder.sqlite" "$db"
-  else
-    log "cinder-manage db sync"
-    rm -f "$db"
-    cinder-manage --config-file "$S/cinder/cinder.conf" db sync >>"$LOGS/cinder-manage.out" 2>&1 ||
-      { tail -n 30 "$LOGS/cinder-manage.out" >&2; die "cinder-manage db sync failed"; }
-    if [[ -n $CACHE ]]; then
-      cache_prune
-      { cp "$db" "$CACHE/cinder.sqlite.tmp.$$" && mv -f "$CACHE/cinder.sqlite.tmp.$$" "$CACHE/cinder.sqlite"; } || true
-    fi
-  fi
+  [[ -f $S/cinder/.db-synced ]] && return 0
+  log "cinder-manage db sync"
+  cinder-manage --config-file "$S/cinder/cinder.conf" db sync >>"$LOGS/cinder-manage.out" 2>&1 ||
+    { tail -n 30 "$LOGS/cinder-manage.out" >&2; die "cinder-manage db sync failed"; }
   touch "$S/cinder/.db-synced"
-  cinder_db_wal "$db"
-}
-
-# Write-ahead logging: readers no longer block the writer (four daemons share this file). The mode
-# is kept in the file, so setting it again is a no-op; it is best effort while daemons hold the file.
-cinder_db_wal() {
-  /usr/bin/python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1], timeout=10).execute("PRAGMA journal_mode=WAL")' "$1" ||
-    log "could not switch $1 to WAL mode (busy); it stays in rollback-journal mode"
 }
 
 start_cinder_service() { # NAME BINARY PORT|'' [extra config files...]
@@ -508,7 +491,7 @@ unix_socket_directories = '$sock'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-max_connections = 50
+max_connections = 150
 shared_buffers = 32MB
 CONF
   # loopback TCP with a password; the socket (in our folder) trusted
@@ -527,17 +510,17 @@ start_postgres() {
   chown postgres:postgres "$S/postgres" "$sock"
   if [[ ! -f $data/PG_VERSION ]]; then
     rm -rf "$data"
-    if [[ -n $CACHE && -f $CACHE/keystone/pgdata/PG_VERSION ]]; then
-      log "keystone database and keys from cache $CACHE"
-      cp -a "$CACHE/keystone/pgdata" "$data"
+    if [[ -n $CACHE && -f $CACHE/postgres/pgdata/PG_VERSION ]]; then
+      log "cinder and keystone databases, keystone keys from cache $CACHE"
+      cp -a "$CACHE/postgres/pgdata" "$data"
       chmod 700 "$data"
-      mkdir -p "$S/keystone"
+      mkdir -p "$S/keystone" "$S/cinder"
       rm -rf "$S/keystone/fernet-keys" "$S/keystone/credential-keys"
-      cp -a "$CACHE/keystone/fernet-keys" "$CACHE/keystone/credential-keys" "$S/keystone/"
-      touch "$S/postgres/.keystone-db" "$S/keystone/.bootstrapped" "$S/keystone/.resources"
+      cp -a "$CACHE/postgres/fernet-keys" "$CACHE/postgres/credential-keys" "$S/keystone/"
+      touch "$S/postgres/.databases" "$S/cinder/.db-synced" "$S/keystone/.bootstrapped" "$S/keystone/.resources"
     else
       log "initdb"
-      rm -f "$S/postgres/.keystone-db" "$S/keystone/.bootstrapped" "$S/keystone/.resources"
+      rm -f "$S/postgres/.databases" "$S/cinder/.db-synced" "$S/keystone/.bootstrapped" "$S/keystone/.resources"
       as_postgres "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --no-instructions \
         >>"$LOGS/postgres-initdb.out" 2>&1 || { tail -n 20 "$LOGS/postgres-initdb.out" >&2; die "initdb failed"; }
     fi
@@ -551,31 +534,37 @@ start_postgres() {
     as_postgres "$bin/pg_ctl" -D "$data" -l "$LOGS/postgres.log" -w -t 60 start >>"$LOGS/postgres-ctl.out" 2>&1 {LOCK_FD}>&- ||
       { tail -n 20 "$LOGS/postgres.log" >&2; die "PostgreSQL did not start"; }
   fi
-  if [[ ! -f $S/postgres/.keystone-db ]]; then
-    local psql=("$bin/psql" -h "$sock" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt)
-    as_postgres "${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname='keystone'" | grep -q 1 ||
-      as_postgres "${psql[@]}" -c "CREATE ROLE keystone LOGIN PASSWORD '$KEYSTONE_DB_PASSWORD'"
-    as_postgres "${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname='keystone'" | grep -q 1 ||
-      as_postgres "${psql[@]}" -c "CREATE DATABASE keystone OWNER keystone"
-    touch "$S/postgres/.keystone-db"
+  if [[ ! -f $S/postgres/.databases ]]; then
+    local psql=("$bin/psql" -h "$sock" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt) name password
+    for name in cinder keystone; do
+      password=$CINDER_DB_PASSWORD
+      [[ $name == keystone ]] && password=$KEYSTONE_DB_PASSWORD
+      as_postgres "${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname='$name'" | grep -q 1 ||
+        as_postgres "${psql[@]}" -c "CREATE ROLE $name LOGIN PASSWORD '$password'"
+      as_postgres "${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname='$name'" | grep -q 1 ||
+        as_postgres "${psql[@]}" -c "CREATE DATABASE $name OWNER $name"
+    done
+    touch "$S/postgres/.databases"
   fi
 }
 
-# Keep a consistent copy of the freshly set-up Keystone (running cluster,
-# via pg_basebackup) and its key repositories in the cache.
-cache_keystone() {
-  [[ -n $CACHE && ! -d $CACHE/keystone ]] || return 0
-  local tmp=$CACHE/keystone.tmp.$$ bb=$S/postgres/basebackup.tmp
+# Keep a consistent copy of the freshly set-up databases (the running cluster,
+# via pg_basebackup: Cinder synced, Keystone bootstrapped with its resources)
+# and Keystone's key repositories in the cache.
+cache_postgres() {
+  [[ -n $CACHE && ! -d $CACHE/postgres && -f $S/keystone/.resources && -f $S/cinder/.db-synced ]] || return 0
+  cache_prune
+  local tmp=$CACHE/postgres.tmp.$$ bb=$S/postgres/basebackup.tmp
   rm -rf "$tmp" "$bb"; mkdir -p "$tmp"
   # written where the postgres user may write, then moved by root
   if as_postgres "$(pg_bin)/pg_basebackup" -h "$S/postgres/run" -p "$PG_PORT" -U postgres \
     -D "$bb" -X stream -c fast >>"$LOGS/postgres-ctl.out" 2>&1; then
     mv "$bb" "$tmp/pgdata"
     cp -a "$S/keystone/fernet-keys" "$S/keystone/credential-keys" "$tmp/"
-    mv -T "$tmp" "$CACHE/keystone" 2>/dev/null || rm -rf "$tmp"
-    log "keystone cached in $CACHE"
+    mv -T "$tmp" "$CACHE/postgres" 2>/dev/null || rm -rf "$tmp"
+    log "databases cached in $CACHE"
   else
-    log "pg_basebackup failed; keystone not cached"
+    log "pg_basebackup failed; databases not cached"
     rm -rf "$tmp" "$bb"
   fi
 }
@@ -660,7 +649,6 @@ for name in ("0", "1"):
 
 # Runs in the background during `start --keystone`.
 start_keystone() {
-  start_postgres
   write_keystone_conf
   local k=$S/keystone
   make_key_repo "$k/fernet-keys"
@@ -691,7 +679,6 @@ start_keystone() {
     "$PY" "$SCRIPT_DIR/keystone_setup.py" >>"$LOGS/keystone-setup.out" 2>&1 ||
       { tail -n 20 "$LOGS/keystone-setup.out" >&2; echo "stack: keystone resources failed" >&2; return 1; }
     touch "$k/.resources"
-    cache_keystone
   fi
   log "keystone ready"
 }
@@ -716,7 +703,8 @@ cinder_ks_authenticated() {
 # ------------------------------------------------------------- env files --
 
 write_env() {
-  local keys=(CINDER_ENDPOINT OS_AUTH_TYPE OS_PROJECT_ID OS_USER_ID CINDER_MULTIATTACH_TYPE STACK_LOG_DIR)
+  local keys=(CINDER_ENDPOINT OS_AUTH_TYPE OS_PROJECT_ID OS_USER_ID CINDER_MULTIATTACH_TYPE STACK_LOG_DIR
+    CINDER_DATABASE_URL)
   local CINDER_ENDPOINT=$CINDER_URL/v3 OS_AUTH_TYPE=noauth OS_PROJECT_ID=admin OS_USER_ID=admin \
     CINDER_MULTIATTACH_TYPE=$MULTIATTACH_TYPE STACK_LOG_DIR=$LOGS
   if running keystone && running cinder-api-keystone; then
@@ -759,6 +747,7 @@ cmd_start() {
   cache_init
 
   start_rabbit
+  start_postgres
 
   local ks_job=
   if [[ -n $with_keystone ]]; then
@@ -791,6 +780,7 @@ cmd_start() {
     wait_for "a demo token to work on $CINDER_KEYSTONE_ENDPOINT" 60 "$LOGS/cinder-api-keystone.log" \
       cinder-api-keystone cinder_ks_authenticated
   fi
+  cache_postgres
   write_env
   log "start done"
 }

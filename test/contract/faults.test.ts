@@ -619,7 +619,7 @@ function reliabilityDoc(): string {
     "  DELETE are resent after no answer (refused, reset, timed out) or 429/500/502/503/504, with full-jitter",
     "  exponential backoff (defaults: 4 attempts, 250 ms doubling, 5 s cap, 30 s per call; `Retry-After`",
     "  honoured within the cap). 500 is included because Cinder answers it for transient failures of its own",
-    '  (this stack\'s SQLite answers "database is locked" under parallel suites). A 4xx is final. A POST is',
+    "  (a lost database connection or deadlock, an RPC whose answer was lost). A 4xx is final. A POST is",
     "  never resent by the client. One exception: without service credentials a DELETE's 500 is not resent",
     "  blindly, since it is also Cinder's OSSA-2023-003 refusal; the attachment is read, and only one that",
     "  Cinder never refuses (no instance, or not connected) is deleted again.",

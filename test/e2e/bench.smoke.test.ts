@@ -98,7 +98,7 @@ test("pulumi up of N attachments sends 2N + 1 requests (discovery, create, compl
       expect(run.byKind).toEqual(expected);
       expect(run.requests).toBe(run.op === "up" ? 2 * run.n + 1 : run.n + 1);
     } else {
-      // The shared local Cinder (SQLite) failed some requests under load and the provider recovered:
+      // The shared local Cinder failed some requests under load and the provider recovered:
       // more requests than the minimum, never fewer.
       expect(run.requests).toBeGreaterThan(run.op === "up" ? 2 * run.n + 1 : run.n + 1);
     }

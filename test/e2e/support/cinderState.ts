@@ -4,7 +4,6 @@
  * The cinder CLI (test/support/cinderCli.ts) is the other independent witness.
  */
 import { execFile } from "node:child_process";
-import * as path from "node:path";
 import { promisify } from "node:util";
 import { type Attachment, listAttachments } from "../../../provider/src/cinder/attachments";
 import type { CinderClient } from "../../../provider/src/cinder/client";
@@ -19,11 +18,17 @@ export interface RecordedConnector {
   attachedHost: string | null;
 }
 
-/** Reads one attachment's connector from the stack's SQLite database, opened read-only. */
+/**
+ * Reads one attachment's connector from the stack's PostgreSQL database (a read-only transaction), with
+ * Debian's python3 and python3-psycopg2, which the stack installs.
+ */
 const READ_CONNECTOR = `
-import json, sqlite3, sys
-db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
-row = db.execute("select connector, attached_host from volume_attachment where id = ? and deleted = 0", (sys.argv[2],)).fetchone()
+import json, sys, psycopg2
+db = psycopg2.connect(sys.argv[1])
+db.set_session(readonly=True)
+cur = db.cursor()
+cur.execute("select connector, attached_host from volume_attachment where id = %s and not deleted", (sys.argv[2],))
+row = cur.fetchone()
 print(json.dumps(None if row is None else {"connector": json.loads(row[0]) if row[0] else None, "attachedHost": row[1]}))
 `;
 
@@ -53,10 +58,9 @@ export class CinderState {
 
   /** The connector Cinder recorded for the attachment; undefined when there is no such attachment. */
   async recordedConnector(attachmentId: string): Promise<RecordedConnector | undefined> {
-    const logDir = stackEnv().STACK_LOG_DIR;
-    if (!logDir) throw new Error("STACK_LOG_DIR is missing from .local/stack/env.json");
-    const database = path.join(path.dirname(logDir), "cinder", "cinder.sqlite");
-    const { stdout } = await run("python3", ["-c", READ_CONNECTOR, database, attachmentId]);
+    const database = stackEnv().CINDER_DATABASE_URL;
+    if (!database) throw new Error("CINDER_DATABASE_URL is missing from .local/stack/env.json: restart the stack");
+    const { stdout } = await run("/usr/bin/python3", ["-c", READ_CONNECTOR, database, attachmentId]);
     return (JSON.parse(stdout) as RecordedConnector | null) ?? undefined;
   }
 }
