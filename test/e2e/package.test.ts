@@ -1,6 +1,6 @@
 /**
  * The package as users get it. `npm pack` makes the tarball (built JavaScript and declarations,
- * README, CHANGELOG and nothing else). A fresh Pulumi program in a temporary folder outside the
+ * README, CHANGELOG, LICENSE and nothing else). A fresh Pulumi program in a temporary folder outside the
  * repository installs that tarball and `@pulumi/pulumi` from the registry, type-checks against the
  * installed declarations, and runs `up` and `destroy` through the real engine (the Automation API
  * on the program's folder: the `pulumi` CLI of scripts/engine.sh with our Node language host)
@@ -168,11 +168,11 @@ afterAll(async () => {
   if (work) await fs.rm(work, { recursive: true, force: true });
 });
 
-test("the tarball holds the built JavaScript with its declarations, README and CHANGELOG, and nothing else", async () => {
+test("the tarball holds the built JavaScript with its declarations, README, CHANGELOG and LICENSE, and nothing else", async () => {
   const files = pack.files.map((file) => file.path).sort();
-  const allowed = /^(package\.json|README\.md|CHANGELOG\.md|dist\/(sdk|provider\/src)\/[\w/.-]+\.(js|d\.ts))$/;
+  const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/(sdk|provider\/src)\/[\w/.-]+\.(js|d\.ts))$/;
   expect(files.filter((file) => !allowed.test(file))).toEqual([]);
-  expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "CHANGELOG.md"]));
+  expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "CHANGELOG.md", "LICENSE"]));
 
   // Every JavaScript file has its declarations and comes from a source file that still exists.
   const scripts = files.filter((file) => file.endsWith(".js"));
