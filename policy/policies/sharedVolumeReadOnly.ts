@@ -1,16 +1,7 @@
 /** A volume connected to several hosts must be read-only on each of them. */
 import { type StackValidationPolicy, validateStackResourcesOfType } from "@pulumi/policy";
-import {
-  VolumeAttachment,
-  byVolume,
-  configOf,
-  message,
-  patterns,
-  show,
-  stackAttachments,
-  volumeKeys,
-  volumeListed,
-} from "./common";
+import { VolumeAttachment, message, show } from "./common";
+import { type VolumeListSetting, volumeGroups, volumeListSchema } from "./volumeList";
 
 /** Configuration of {@link sharedVolumeReadOnly}. */
 export interface SharedVolumeReadOnlyConfig {
@@ -21,7 +12,13 @@ export interface SharedVolumeReadOnlyConfig {
 }
 
 const NAME = "cinder-shared-volume-read-only";
-const DEFAULTS: SharedVolumeReadOnlyConfig = { allowWritableVolumes: [], allowWritableVolumePatterns: [] };
+const WRITABLE: VolumeListSetting = {
+  names: "allowWritableVolumes" satisfies keyof SharedVolumeReadOnlyConfig,
+  namesDescription: "Volume IDs or names that may be attached read-write to several hosts.",
+  patterns: "allowWritableVolumePatterns" satisfies keyof SharedVolumeReadOnlyConfig,
+  patternsDescription:
+    "Regular expressions matching whole volume IDs or names that may be read-write on several hosts.",
+};
 
 /**
  * When the stack attaches one volume to more than one host, every one of those attachments must set
@@ -33,29 +30,11 @@ export const sharedVolumeReadOnly: StackValidationPolicy = {
   description:
     'A volume attached to more than one host in the stack must be attached with mode "ro" everywhere, unless allowed in config.',
   enforcementLevel: "mandatory",
-  configSchema: {
-    properties: {
-      allowWritableVolumes: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.allowWritableVolumes,
-        description: "Volume IDs or names that may be attached read-write to several hosts.",
-      },
-      allowWritableVolumePatterns: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.allowWritableVolumePatterns,
-        description: "Regular expressions matching whole volume IDs or names that may be read-write on several hosts.",
-      },
-    },
-  },
+  configSchema: { properties: volumeListSchema(WRITABLE) },
   validateStack: validateStackResourcesOfType(VolumeAttachment, (_props, args, reportViolation) => {
-    const config = configOf(args, DEFAULTS);
-    const allowed = patterns(NAME, "allowWritableVolumePatterns", config.allowWritableVolumePatterns);
-    for (const [volume, group] of byVolume(stackAttachments(args.resources))) {
+    for (const { volume, attachments: group, listed } of volumeGroups(NAME, args, WRITABLE)) {
       const hosts = [...new Set(group.map((a) => a.host ?? `resource ${a.name}`))];
-      if (hosts.length < 2) continue;
-      if (volumeListed(volumeKeys(group), config.allowWritableVolumes, allowed)) continue;
+      if (hosts.length < 2 || listed) continue;
       const where = group.map((a) => `${show(a.host ?? "(unknown host)")} by "${a.name}"`).join(", ");
       for (const attachment of group) {
         if (attachment.mode === "ro") continue;

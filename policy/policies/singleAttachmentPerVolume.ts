@@ -1,16 +1,7 @@
 /** A volume that is not multiattach may be attached only once. */
 import { type StackValidationPolicy, validateStackResourcesOfType } from "@pulumi/policy";
-import {
-  VolumeAttachment,
-  byVolume,
-  configOf,
-  message,
-  patterns,
-  show,
-  stackAttachments,
-  volumeKeys,
-  volumeListed,
-} from "./common";
+import { VolumeAttachment, message, show } from "./common";
+import { type VolumeListSetting, volumeGroups, volumeListSchema } from "./volumeList";
 
 /** Configuration of {@link singleAttachmentPerVolume}. */
 export interface SingleAttachmentPerVolumeConfig {
@@ -21,7 +12,12 @@ export interface SingleAttachmentPerVolumeConfig {
 }
 
 const NAME = "cinder-single-attachment-per-volume";
-const DEFAULTS: SingleAttachmentPerVolumeConfig = { multiattachVolumes: [], multiattachVolumePatterns: [] };
+const MULTIATTACH: VolumeListSetting = {
+  names: "multiattachVolumes" satisfies keyof SingleAttachmentPerVolumeConfig,
+  namesDescription: "IDs or names of volumes whose volume type allows multiattach.",
+  patterns: "multiattachVolumePatterns" satisfies keyof SingleAttachmentPerVolumeConfig,
+  patternsDescription: "Regular expressions matching whole IDs or names of multiattach volumes.",
+};
 
 /**
  * No two attachments in the stack may target the same volume unless the volume is listed as multiattach
@@ -33,28 +29,10 @@ export const singleAttachmentPerVolume: StackValidationPolicy = {
   description:
     "No two attachments in the stack may target the same volume unless config lists that volume as multiattach.",
   enforcementLevel: "mandatory",
-  configSchema: {
-    properties: {
-      multiattachVolumes: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.multiattachVolumes,
-        description: "IDs or names of volumes whose volume type allows multiattach.",
-      },
-      multiattachVolumePatterns: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.multiattachVolumePatterns,
-        description: "Regular expressions matching whole IDs or names of multiattach volumes.",
-      },
-    },
-  },
+  configSchema: { properties: volumeListSchema(MULTIATTACH) },
   validateStack: validateStackResourcesOfType(VolumeAttachment, (_props, args, reportViolation) => {
-    const config = configOf(args, DEFAULTS);
-    const multiattach = patterns(NAME, "multiattachVolumePatterns", config.multiattachVolumePatterns);
-    for (const [volume, group] of byVolume(stackAttachments(args.resources))) {
-      if (group.length < 2) continue;
-      if (volumeListed(volumeKeys(group), config.multiattachVolumes, multiattach)) continue;
+    for (const { volume, attachments: group, listed } of volumeGroups(NAME, args, MULTIATTACH)) {
+      if (group.length < 2 || listed) continue;
       const names = group.map((a) => `"${a.name}"`).join(", ");
       for (const attachment of group) {
         reportViolation(
