@@ -10,10 +10,9 @@ import {
   CinderConnectionError,
   CinderFeatureUnavailableError,
   CinderResponseShapeError,
-  apiErrorFor,
   connectionErrorCode,
+  errorFromAnswer,
 } from "./errors";
-import { parseFault } from "./faults";
 import {
   ATTACHMENTS_API,
   type Microversion,
@@ -195,14 +194,12 @@ export class CinderClient {
   /** A final answer: the parsed body, or the typed error of the status or shape. */
   private interpret<T>(request: CinderRequest<T>, response: AxiosResponse<unknown>): T {
     if (!request.okStatuses.includes(response.status)) {
-      const fault = parseFault(response.data);
-      throw apiErrorFor({
+      throw errorFromAnswer({
         method: request.method,
         path: request.path,
-        status: response.status,
         expected: request.okStatuses,
-        faultName: fault.name,
-        faultMessage: fault.message,
+        status: response.status,
+        body: response.data,
         requestId: headerValue(response, "x-openstack-request-id"),
       });
     }

@@ -2,6 +2,7 @@
  * Typed errors of the Cinder client. Messages carry the method, path, status, Cinder's fault
  * message and request id; never a token, header or connection info.
  */
+import { parseFault } from "./faults";
 
 /** Base of every error this client throws. */
 export class CinderError extends Error {
@@ -68,6 +69,31 @@ export class CinderNotFoundError extends CinderApiError {}
 export class CinderConflictError extends CinderApiError {}
 /** 5xx: Cinder failed. */
 export class CinderServerError extends CinderApiError {}
+
+/** An answer Cinder gave with a status the operation does not accept. */
+export interface UnexpectedAnswer {
+  readonly method: string;
+  readonly path: string;
+  readonly expected: readonly number[];
+  readonly status: number;
+  /** The body as received, a fault document or not. */
+  readonly body: unknown;
+  readonly requestId?: string;
+}
+
+/** The typed error of an unexpected answer, with Cinder's fault name and message when the body has them. */
+export function errorFromAnswer(answer: UnexpectedAnswer): CinderApiError {
+  const fault = parseFault(answer.body);
+  return apiErrorFor({
+    method: answer.method,
+    path: answer.path,
+    status: answer.status,
+    expected: answer.expected,
+    faultName: fault.name,
+    faultMessage: fault.message,
+    requestId: answer.requestId,
+  });
+}
 
 /** Builds the {@link CinderApiError} subclass that matches the status. */
 export function apiErrorFor(details: ApiErrorDetails): CinderApiError {

@@ -8,10 +8,9 @@ import {
   CinderConnectionError,
   CinderFeatureUnavailableError,
   CinderResponseShapeError,
-  apiErrorFor,
   connectionErrorCode,
+  errorFromAnswer,
 } from "./errors";
-import { parseFault } from "./faults";
 import {
   ATTACHMENTS_API,
   type Microversion,
@@ -59,14 +58,12 @@ export async function discoverVolumeApi(
     throw new CinderConnectionError("GET", url, connectionErrorCode(err));
   });
   if (response.status !== 200 && response.status !== 300) {
-    const fault = parseFault(response.data);
-    throw apiErrorFor({
+    throw errorFromAnswer({
       method: "GET",
       path: url,
-      status: response.status,
       expected: [200, 300],
-      faultName: fault.name,
-      faultMessage: fault.message,
+      status: response.status,
+      body: response.data,
     });
   }
   const parsed = versionDocumentSchema().safeParse(response.data);
