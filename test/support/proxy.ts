@@ -2,8 +2,17 @@
  * A loopback HTTP proxy in front of cinder-api that sees every exchange: to count requests, to
  * record real responses as fixtures, and (with a `fault` hook) to inject failures.
  */
-import { type IncomingHttpHeaders, type Server, createServer, request as httpRequest } from "node:http";
+import {
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  createServer,
+  request as httpRequest,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { type TLSSocket } from "node:tls";
 
 /** One request and its answer, as the proxy saw them. */
 export interface Exchange {
@@ -14,6 +23,18 @@ export interface Exchange {
   status: number;
   responseHeaders: IncomingHttpHeaders;
   responseBody: string;
+  /** Over TLS: the common name of the client certificate the proxy verified, if the client sent one. */
+  clientCertificate?: string;
+}
+
+/** TLS of the proxy's own listener (PEM contents); with it the proxy speaks HTTPS to its clients. */
+export interface ProxyTls {
+  readonly key: string | Buffer;
+  readonly cert: string | Buffer;
+  /** CA that client certificates must chain to. */
+  readonly ca?: string | Buffer;
+  /** Refuse clients without a valid certificate (mutual TLS). */
+  readonly requireClientCertificate?: boolean;
 }
 
 /** What to do with one request instead of forwarding it as it is. */
@@ -48,6 +69,7 @@ export interface CinderProxy {
 export async function startProxy(
   target: string,
   fault: (method: string, path: string) => Fault = () => ({ kind: "forward" }),
+  options: { tls?: ProxyTls } = {},
 ): Promise<CinderProxy> {
   const upstream = new URL(target);
   const exchanges: Exchange[] = [];
@@ -60,7 +82,7 @@ export async function startProxy(
       waiters = [];
     }
   };
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -103,6 +125,7 @@ export async function startProxy(
                 status: answer.statusCode ?? 0,
                 responseHeaders: answer.headers,
                 responseBody,
+                clientCertificate: verifiedClient(req),
               });
               if (action.kind === "drop-response") {
                 req.socket.destroy();
@@ -129,11 +152,24 @@ export async function startProxy(
       if (action.kind === "delay") setTimeout(forward, action.ms);
       else forward();
     });
-  });
+  };
+  const { tls } = options;
+  const server: Server = tls
+    ? createHttpsServer(
+        {
+          key: tls.key,
+          cert: tls.cert,
+          ca: tls.ca,
+          requestCert: tls.ca !== undefined,
+          rejectUnauthorized: tls.requireClientCertificate ?? false,
+        },
+        handler,
+      )
+    : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     exchanges,
     idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     close: () =>
@@ -142,4 +178,12 @@ export async function startProxy(
         server.close(() => resolve());
       }),
   };
+}
+
+/** The common name of the client certificate verified on a TLS request; undefined otherwise. */
+function verifiedClient(req: IncomingMessage): string | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  if (!socket.authorized || !socket.getPeerCertificate) return undefined;
+  const cn = socket.getPeerCertificate().subject?.CN;
+  return Array.isArray(cn) ? cn.join(",") : cn;
 }

@@ -123,7 +123,8 @@ export class CinderConnectionError extends CinderError {
   ) {
     // An absolute URL (version discovery) is shown as it is; an API path relative to the endpoint.
     super(
-      `Cinder ${method} ${/^https?:/.test(path) ? path : `/${path}`}: no answer (${code}); check the endpoint and that cinder-api runs`,
+      `Cinder ${method} ${/^https?:/.test(path) ? path : `/${path}`}: no answer (${code}); ` +
+        connectionAdvice(code, "check the endpoint and that cinder-api runs"),
     );
   }
 }
@@ -170,6 +171,35 @@ export function connectionErrorCode(err: unknown): string {
     return err.code;
   }
   return "EUNKNOWN";
+}
+
+/** TLS verification failures of the server's certificate (Node's codes). */
+const UNTRUSTED_CERTIFICATE =
+  /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+/** TLS alerts of a server that wanted a (valid) client certificate. */
+const CLIENT_CERTIFICATE_REFUSED =
+  /ALERT_(CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN)$/;
+
+/**
+ * What to do about a connection that failed with `code`: a certificate the client does not accept,
+ * and a server that wants a client certificate, get advice naming the TLS settings; any other code
+ * gets `otherwise`.
+ */
+export function connectionAdvice(code: string, otherwise: string): string {
+  if (UNTRUSTED_CERTIFICATE.test(code)) {
+    return (
+      "the server's TLS certificate is not accepted (not signed by a trusted CA, expired, or for another host): " +
+      "give the CA bundle that signed it as cacert (stack config cinder:cacert, cacert in clouds.yaml, OS_CACERT), " +
+      "or set insecure to skip verification"
+    );
+  }
+  if (CLIENT_CERTIFICATE_REFUSED.test(code)) {
+    return (
+      "the server wants a TLS client certificate it accepts: give it as cert and its private key as key " +
+      "(stack config cinder:cert and cinder:key, cert and key in clouds.yaml, OS_CERT and OS_KEY)"
+    );
+  }
+  return otherwise;
 }
 
 /** True when `err` is a {@link CinderApiError} with one of the given statuses (like gophercloud's ResponseCodeIs). */

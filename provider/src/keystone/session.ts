@@ -8,7 +8,7 @@ import { Agent as HttpAgent } from "node:http";
 import type { Agent } from "node:https";
 import axios, { type AxiosInstance } from "axios";
 import type { AuthSession } from "../cinder/auth";
-import { connectionErrorCode } from "../cinder/errors";
+import { connectionAdvice, connectionErrorCode } from "../cinder/errors";
 import { type Credentials, type Scope, authRequestBody } from "./authRequest";
 import { type IssuedToken, keystoneErrorSchema, tokenBodySchema } from "./schemas";
 
@@ -83,8 +83,10 @@ class TokenHolder {
     this.stats.tokenRequests += 1;
     const body = authRequestBody(this.identity.credentials, this.identity.scope);
     const response = await this.http.post<unknown>("auth/tokens", body).catch((err: unknown) => {
+      const code = connectionErrorCode(err);
       throw new KeystoneAuthError(
-        `Keystone at ${this.http.defaults.baseURL ?? "?"} did not answer (${connectionErrorCode(err)}): check the auth URL (cinder:authUrl, auth.auth_url in clouds.yaml, OS_AUTH_URL)`,
+        `Keystone at ${this.http.defaults.baseURL ?? "?"} did not answer (${code}): ` +
+          connectionAdvice(code, "check the auth URL (cinder:authUrl, auth.auth_url in clouds.yaml, OS_AUTH_URL)"),
       );
     });
     if (response.status !== 201 && response.status !== 200) {
