@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine or a warm one: installs and starts what the tests need
 # (npm packages, the local OpenStack stack with Keystone, the Pulumi engine), checks types, lint and
-# formatting, then runs the unit, contract and end-to-end jest projects against the real services.
+# formatting, then runs the unit, contract and end-to-end jest projects against the real services,
+# and scans what the run printed and left for credentials (scripts/secret_scan.py).
 # Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,4 +23,9 @@ npx prettier --check . >/dev/null
 step "API reference (typedoc; an undocumented export fails)"
 npm run --silent docs >/dev/null
 step "tests"
-npx jest --maxWorkers=2 "$@"
+mkdir -p .local
+status=0
+npx jest --maxWorkers=2 "$@" 2>&1 | tee .local/test-output.log || status=$?
+step "secret scan (the run's output, the Pulumi state it left, the reports)"
+/usr/bin/python3 scripts/secret_scan.py .local/test-output.log || status=1
+exit "$status"
