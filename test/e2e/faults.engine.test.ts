@@ -31,15 +31,22 @@ const INSTANCE = "6f0c7c0e-3a52-4b8e-9d0e-2a1f4c5b6e01";
 
 const CREATE = (m: string, p: string) => m === "POST" && p === "/v3/attachments";
 const COMPLETE = (m: string, p: string) => m === "POST" && /^\/v3\/attachments\/[^/]+\/action$/.test(p);
+const UPDATE = (m: string, p: string) => m === "PUT" && p.startsWith("/v3/attachments/");
 const DELETE = (m: string, p: string) => m === "DELETE" && p.startsWith("/v3/attachments/");
+/** The host an update scenario moves the attachment to (the example's default is compute-1). */
+const SECOND_HOST = { host: "compute-2", hostIp: "192.0.2.20", initiator: "iqn.1993-08.org.debian:01:compute-2" };
 
 /** One scenario: when the fault is active, what it does, and what must come of it. */
 interface Scenario {
   readonly name: string;
   /** What is injected, for the report. */
   readonly injected: string;
-  /** The operation run under the fault: an `up` that creates, or a `destroy` of what a clean up made. */
-  readonly phase: "up" | "destroy";
+  /**
+   * The operation run under the fault: an `up` that creates; an `up` that moves what a clean up made
+   * to another host (an in-place update: attachment-update with the new connector); or a `destroy`
+   * of what a clean up made.
+   */
+  readonly phase: "up" | "update" | "destroy";
   /** A fresh decision per run for each request through the proxy; it may kill and restart daemons. */
   readonly fault: () => (method: string, path: string) => Fault;
   /** Whether the operation under the fault must already succeed; otherwise it may fail, but cleanly. */
@@ -81,6 +88,13 @@ const SCENARIOS: Scenario[] = [
       "SIGTERM of the volume's cinder-volume when the POST /attachments reaches cinder-api, started again 8 s later (the RPC waits in RabbitMQ)",
     phase: "up",
     fault: onFirst(CREATE, () => void volumeService.restart({ signal: "SIGTERM", downMs: 8_000 })),
+    faultySucceeds: true,
+  },
+  {
+    name: "cinder-volume killed while the driver connects the new host (update)",
+    injected: `SIGKILL of the volume's cinder-volume 400 ms after the PUT /attachments/{id} with the new host's connector reaches cinder-api (the driver takes ${DRIVER_SECONDS} s), started again at once`,
+    phase: "update",
+    fault: onFirst(UPDATE, () => void volumeService.restart({ afterMs: 400 })),
     faultySucceeds: true,
   },
   {
@@ -186,6 +200,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", (_name, scenario
   test(`${scenario.injected}; then a clean run converges and the audit of Cinder against the exported state finds nothing leaked`, async () => {
     expect(Date.now() - suiteStarted).toBeLessThan(SUITE_BUDGET_MS);
     const started = Date.now();
+    // An update or destroy scenario first brings the stack up cleanly.
     let faultActive = scenario.phase === "up";
     const trace: string[] = [];
     const decide = scenario.fault();
@@ -210,10 +225,16 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", (_name, scenario
         async (s) => {
           // 1. The operation under the fault.
           let faulty: string;
+          let before: string | undefined;
           if (scenario.phase === "destroy") {
             await s.up();
             faultActive = true;
             faulty = await outcome(() => s.destroy());
+          } else if (scenario.phase === "update") {
+            before = (await s.up()).outputs["attachmentId"] as string;
+            await s.setConfig(SECOND_HOST);
+            faultActive = true;
+            faulty = await outcome(() => s.up());
           } else {
             faulty = await outcome(() => s.up());
           }
@@ -243,6 +264,8 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", (_name, scenario
             for (const key of ["chapUsername", "chapPassword"]) credentials.add(String(outputs[key]));
             const recorded = await s.recordedAttachments();
             expect(recorded.map((a) => a.initErrors ?? [])).toEqual([[]]);
+            // An update keeps the attachment (in place, not a replacement).
+            if (before) expect(outputs["attachmentId"]).toBe(before);
             report = await audit(admin, [volume], await recordedIds(s));
             expect((await s.preview()).steps).toEqual([]);
           }
@@ -250,7 +273,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", (_name, scenario
           expect(report).toMatchObject({ leaked: [], missing: [], inconsistent: [], stranded: [], failed: [] });
 
           // 4. Destroy (for a destroy scenario: done), and the audit again: nothing left.
-          if (scenario.phase === "up") expect(await outcome(() => s.destroy())).toBe("succeeded");
+          if (scenario.phase !== "destroy") expect(await outcome(() => s.destroy())).toBe("succeeded");
           await waitForVolume(admin, volume, "available", 30_000);
           const afterDestroy = await audit(admin, [volume], await recordedIds(s));
           expect(afterDestroy.clean).toBe(true);
@@ -308,7 +331,7 @@ function reliabilityDoc(): string {
     if (!r) return `| ${s.name} | 0 | ${s.injected} | | | | | | |`;
     const leaked = r.report.leaked.length + r.afterDestroy.leaked.length;
     const stranded = r.report.stranded.length + r.afterDestroy.stranded.length;
-    const operation = s.phase === "up" ? "up" : "destroy";
+    const operation = s.phase === "destroy" ? "destroy" : "up";
     return `| ${s.name} | 1 | ${s.injected} | ${r.requests} | ${operation}: ${r.faulty} | ${r.convergence} | ${leaked} | ${stranded} | ${(r.ms / 1000).toFixed(1)} s |`;
   });
   const leakedTotal = [...results.values()].reduce(
