@@ -6,6 +6,7 @@
 import { type IncomingHttpHeaders, type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Fixture, loadFixture } from "./fixtures";
+import { type CinderProxy, type Fault, startProxy } from "./proxy";
 
 /** A request the fake received. */
 export interface ReceivedRequest {
@@ -83,4 +84,47 @@ export async function startFakeCinder(routes: Route[]): Promise<FakeCinder> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The fake Cinders (and proxies in front of them) of one test file, each closed after the test that
+ * started it. Create it at the top level of the file: it registers that `afterEach`.
+ */
+export class FakeCinderPerTest {
+  private readonly open: { close(): Promise<void> }[] = [];
+  /** The fake the running test started last. */
+  current?: FakeCinder;
+  /** The proxy the running test started last. */
+  proxied?: CinderProxy;
+
+  constructor() {
+    afterEach(async () => {
+      // A test may have closed one itself (to see a refused connection).
+      for (const server of this.open.splice(0).reverse()) await server.close().catch(() => undefined);
+      this.current = undefined;
+      this.proxied = undefined;
+    });
+  }
+
+  /** Starts a fake answering `routes` (see {@link startFakeCinder}). */
+  async start(routes: Route[]): Promise<FakeCinder> {
+    const fake = await startFakeCinder(routes);
+    this.open.push(fake);
+    this.current = fake;
+    return fake;
+  }
+
+  /** Starts a loopback proxy in front of the current fake that applies `fault` to each request. */
+  async proxy(fault: (method: string, path: string) => Fault): Promise<CinderProxy> {
+    if (!this.current) throw new Error("start the fake Cinder before its proxy");
+    const proxy = await startProxy(new URL(this.current.endpoint).origin, fault);
+    this.open.push(proxy);
+    this.proxied = proxy;
+    return proxy;
+  }
+
+  /** What the current fake received, version discovery left out. */
+  apiRequests(): ReceivedRequest[] {
+    return this.current?.apiRequests() ?? [];
+  }
 }

@@ -17,7 +17,7 @@ import {
   updateAttachment,
 } from "../../provider/src/cinder/attachments";
 import { microversion } from "../../provider/src/cinder/microversion";
-import { type FakeCinder, type Route, startFakeCinder } from "../support/fakeCinder";
+import { FakeCinderPerTest, type Route } from "../support/fakeCinder";
 import { loadFixture } from "../support/fixtures";
 
 const ID = "00000000-0000-4000-8000-000000000003";
@@ -33,14 +33,10 @@ const CONNECTOR = {
 };
 const auth = noAuthSession({ userId: "admin", projectId: "admin" });
 
-let fake: FakeCinder | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const fakes = new FakeCinderPerTest();
 
 async function connect(routes: Route[], options: { max?: string; session?: AuthSession } = {}): Promise<CinderClient> {
-  fake = await startFakeCinder(routes);
+  const fake = await fakes.start(routes);
   return CinderClient.connect({
     endpoint: fake.endpoint,
     auth: options.session ?? auth,
@@ -48,8 +44,9 @@ async function connect(routes: Route[], options: { max?: string; session?: AuthS
   });
 }
 
-function only(fake: FakeCinder | undefined) {
-  const requests = fake?.apiRequests() ?? [];
+/** The one API request the fake received. */
+function only() {
+  const requests = fakes.apiRequests();
   expect(requests).toHaveLength(1);
   return requests[0] as (typeof requests)[number];
 }
@@ -58,7 +55,7 @@ describe("version discovery", () => {
   test("takes the v3 maximum from the API root's version document", async () => {
     const client = await connect([]);
     expect(client.maxMicroversion).toEqual({ major: 3, minor: 70 });
-    expect(fake?.requests.map((r) => `${r.method} ${r.url}`)).toEqual(["GET /"]);
+    expect(fakes.current?.requests.map((r) => `${r.method} ${r.url}`)).toEqual(["GET /"]);
   });
 
   test("a configured cap lowers the negotiated microversion", async () => {
@@ -95,7 +92,7 @@ describe("requests match what Cinder was recorded to accept", () => {
     const fixture = loadFixture(name);
     const client = await connect([{ method: fixture.request.method, path: fixture.request.path, reply: name }]);
     await make()(client);
-    const request = only(fake);
+    const request = only();
     expect(request.method).toBe(fixture.request.method);
     expect(request.url).toBe(fixture.request.path);
     expect(request.headers["openstack-api-version"]).toBe(fixture.request.microversion);
@@ -110,7 +107,7 @@ describe("requests match what Cinder was recorded to accept", () => {
       { method: "POST", path: "/v3/attachments", reply: "attachment-create-connector-ro.200" },
     ]);
     const attachment = await createAttachment(client, { volumeId, connector: CONNECTOR, mode: "ro" });
-    const request = only(fake);
+    const request = only();
     expect(request.headers["openstack-api-version"]).toBe("volume 3.54");
     expect(request.body).toEqual(fixture.request.body);
     expect(attachment.attachMode).toBe("ro");
@@ -132,7 +129,7 @@ describe("requests match what Cinder was recorded to accept", () => {
   test("list sends its filters as Cinder names them", async () => {
     const client = await connect([{ method: "GET", path: "/v3/attachments/detail", reply: "attachment-list.200" }]);
     const attachments = await listAttachments(client, { volumeId: VOLUME, instanceId: INSTANCE, status: "attached" });
-    expect(only(fake).url).toBe(`/v3/attachments/detail?volume_id=${VOLUME}&instance_id=${INSTANCE}&status=attached`);
+    expect(only().url).toBe(`/v3/attachments/detail?volume_id=${VOLUME}&instance_id=${INSTANCE}&status=attached`);
     expect(attachments.length).toBeGreaterThan(0);
   });
 });
@@ -186,13 +183,12 @@ describe("errors", () => {
     await expect(createAttachment(client, { volumeId: VOLUME, connector: CONNECTOR, mode: "ro" })).rejects.toThrow(
       /Attach mode \(mode\) needs volume API microversion 3.54, but only 3.27/,
     );
-    expect(fake?.apiRequests()).toEqual([]);
+    expect(fakes.current?.apiRequests()).toEqual([]);
   });
 
   test("a refused connection is a CinderConnectionError with the system code", async () => {
     const client = await connect([]);
-    await fake?.close();
-    fake = undefined;
+    await fakes.current?.close();
     const failure = getAttachment(client, ID);
     await expect(failure).rejects.toBeInstanceOf(CinderConnectionError);
     await expect(failure).rejects.toMatchObject({ code: "ECONNREFUSED" });
@@ -222,7 +218,7 @@ describe("authentication", () => {
     );
     await expect(getAttachment(client, ID)).resolves.toMatchObject({ id: ID });
     expect(renewals).toBe(1);
-    expect(fake?.apiRequests().map((r) => r.headers["x-auth-token"])).toEqual(["old", "new"]);
+    expect(fakes.current?.apiRequests().map((r) => r.headers["x-auth-token"])).toEqual(["old", "new"]);
   });
 
   test("a 401 that renewing cannot help is an error, sent once", async () => {
@@ -232,6 +228,6 @@ describe("authentication", () => {
     };
     const client = await connect([{ method: "GET", path: `/v3/attachments/${ID}`, reply: expired }]);
     await expect(getAttachment(client, ID)).rejects.toThrow(/got 401.*requires authentication/);
-    expect(fake?.apiRequests()).toHaveLength(1);
+    expect(fakes.current?.apiRequests()).toHaveLength(1);
   });
 });

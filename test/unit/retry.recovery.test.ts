@@ -19,8 +19,8 @@ import {
   reserveRefusalStatus,
 } from "../../provider/src/volumeAttachment/recovery";
 import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/types";
-import { type FakeCinder, type Route, startFakeCinder } from "../support/fakeCinder";
-import { type CinderProxy, type Fault, startProxy } from "../support/proxy";
+import { FakeCinderPerTest, type Route } from "../support/fakeCinder";
+import type { Fault } from "../support/proxy";
 
 const VOLUME = "00000000-0000-4000-8000-0000000000b1";
 const MINE = "00000000-0000-4000-8000-0000000000a1";
@@ -74,23 +74,16 @@ const DETAIL = "/v3/attachments/detail";
 const VOLUME_PATH = `/v3/volumes/${VOLUME}`;
 const ACTION = (id: string) => `/v3/attachments/${id}/action`;
 
-let fake: FakeCinder | undefined;
-let proxy: CinderProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await fake?.close();
-  proxy = undefined;
-  fake = undefined;
-});
+const fakes = new FakeCinderPerTest();
 
 /** Provider operations against a fake answering `routes`; `faults` are applied in turn to POST /v3/attachments. */
 async function operations(
   routes: Route[],
   options: { faults?: Fault[]; reliability?: ReliabilitySettings; timeoutMs?: number; serviceRoles?: string[] } = {},
 ): Promise<AttachmentOperations> {
-  fake = await startFakeCinder(routes);
+  await fakes.start(routes);
   const queue = [...(options.faults ?? [])];
-  proxy = await startProxy(new URL(fake.endpoint).origin, (method, path) =>
+  const proxy = await fakes.proxy((method, path) =>
     method === "POST" && path === ATTACHMENTS ? (queue.shift() ?? { kind: "forward" }) : { kind: "forward" },
   );
   const endpoint = `${proxy.url}/v3`;
@@ -108,7 +101,7 @@ async function operations(
 }
 
 /** What the fake received, as `METHOD path` lines (queries dropped). */
-const sent = () => fake?.apiRequests().map((r) => `${r.method} ${r.url.split("?")[0]}`) ?? [];
+const sent = () => fakes.apiRequests().map((r) => `${r.method} ${r.url.split("?")[0]}`);
 const posts = () => sent().filter((line) => line === `POST ${ATTACHMENTS}`);
 
 describe("a create whose answer is lost", () => {
@@ -157,7 +150,7 @@ describe("a create whose answer is lost", () => {
     await expect(failure).rejects.toThrow(
       /failed 3 times \(last: .*ECONNRESET.*\); Cinder made no attachment\. Nothing was left behind/,
     );
-    expect(proxy?.exchanges.filter((e) => e.method === "POST")).toEqual([]);
+    expect(fakes.proxied?.exchanges.filter((e) => e.method === "POST")).toEqual([]);
   });
 
   test("a timeout while Cinder is slow: the attachment that shows up within the settle time is adopted", async () => {
@@ -248,7 +241,7 @@ describe("a create whose answer is lost", () => {
       { method: "POST", path: ACTION(MINE), reply: complete204 },
     ]);
     await expect(ops.create(FULL)).resolves.toMatchObject({ id: MINE, outs: { status: "attached" } });
-    const reset = fake?.apiRequests().find((r) => r.url === `${VOLUME_PATH}/action`);
+    const reset = fakes.apiRequests().find((r) => r.url === `${VOLUME_PATH}/action`);
     expect(reset?.body).toEqual({ "os-reset_status": { status: "available", attach_status: "detached" } });
     expect(sent().indexOf(`POST ${VOLUME_PATH}/action`)).toBeLessThan(sent().lastIndexOf(`POST ${ATTACHMENTS}`));
     expect(posts()).toHaveLength(2);

@@ -26,8 +26,8 @@ import {
   parseRetryAfter,
   retryPolicy,
 } from "../../provider/src/cinder/retry";
-import { type FakeCinder, type Route, startFakeCinder } from "../support/fakeCinder";
-import { type CinderProxy, type Fault, startProxy } from "../support/proxy";
+import { FakeCinderPerTest, type Route } from "../support/fakeCinder";
+import type { Fault } from "../support/proxy";
 
 const ID = "00000000-0000-4000-8000-000000000004";
 const VOLUME = "00000000-0000-4000-8000-000000000002";
@@ -36,26 +36,18 @@ const FAST: Partial<RetryPolicy> = { baseDelayMs: 5, maxDelayMs: 20 };
 
 const fault = (status: number) => ({ status, body: { fault: { message: `injected ${status}`, code: status } } });
 
-let fake: FakeCinder | undefined;
-let proxy: CinderProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await fake?.close();
-  proxy = undefined;
-  fake = undefined;
-  jest.restoreAllMocks();
-});
+const fakes = new FakeCinderPerTest();
+afterEach(() => jest.restoreAllMocks());
 
 /** A client of a fake that answers `routes`, optionally through a proxy applying `faults` in turn. */
 async function client(
   routes: Route[],
   options: { retry?: Partial<RetryPolicy>; faults?: Fault[]; timeoutMs?: number } = {},
 ): Promise<CinderClient> {
-  fake = await startFakeCinder(routes);
-  let endpoint = fake.endpoint;
+  let endpoint = (await fakes.start(routes)).endpoint;
   if (options.faults) {
     const queue = [...options.faults];
-    proxy = await startProxy(new URL(fake.endpoint).origin, (_method, path) =>
+    const proxy = await fakes.proxy((_method, path) =>
       path === "/" ? { kind: "forward" } : (queue.shift() ?? { kind: "forward" }),
     );
     endpoint = `${proxy.url}/v3`;
@@ -68,7 +60,7 @@ async function client(
   });
 }
 
-const sent = () => fake?.apiRequests().map((r) => `${r.method} ${r.url}`) ?? [];
+const sent = () => fakes.apiRequests().map((r) => `${r.method} ${r.url}`);
 
 describe("what is retried", () => {
   test.each([429, 500, 502, 503, 504])("GET answered %i is sent again until answered", async (status) => {
@@ -85,7 +77,7 @@ describe("what is retried", () => {
       { method: "PUT", path: `/v3/attachments/${ID}`, reply: [fault(503), "attachment-update.200"] },
     ]);
     await updateAttachment(c, ID, CONNECTOR);
-    const puts = fake?.apiRequests() ?? [];
+    const puts = fakes.apiRequests();
     expect(puts).toHaveLength(2);
     expect(puts[1]?.body).toEqual(puts[0]?.body);
   });
@@ -104,7 +96,7 @@ describe("what is retried", () => {
       faults: [{ kind: "reset" }, { kind: "reset" }],
     });
     await expect(getAttachment(c, ID)).resolves.toMatchObject({ status: "attached" });
-    expect(proxy?.exchanges.filter((e) => e.path !== "/")).toHaveLength(1);
+    expect(fakes.proxied?.exchanges.filter((e) => e.path !== "/")).toHaveLength(1);
     expect(c.stats.retries).toBe(2);
   });
 
@@ -137,7 +129,7 @@ describe("what is never retried", () => {
     const failure = createAttachment(c, { volumeId: VOLUME, instanceUuid: VOLUME });
     await expect(failure).rejects.toBeInstanceOf(CinderConnectionError);
     await expect(failure).rejects.toMatchObject({ code: "ECONNRESET" });
-    expect(proxy?.exchanges.filter((e) => e.path !== "/")).toEqual([]);
+    expect(fakes.proxied?.exchanges.filter((e) => e.path !== "/")).toEqual([]);
   });
 
   test("a POST that times out after Cinder acted is not sent again (its outcome is the caller's to find out)", async () => {
@@ -148,7 +140,7 @@ describe("what is never retried", () => {
     await expect(createAttachment(c, { volumeId: VOLUME, instanceUuid: VOLUME })).rejects.toMatchObject({
       code: "ECONNABORTED",
     });
-    await proxy?.idle();
+    await fakes.proxied?.idle();
     expect(sent()).toEqual(["POST /v3/attachments"]);
   });
 

@@ -11,7 +11,7 @@ import {
   waitForAttachmentStatus,
   waitForVolumeStatus,
 } from "../../provider/src/cinder/attachments/wait";
-import { type FakeCinder, type Route, startFakeCinder } from "../support/fakeCinder";
+import { FakeCinderPerTest, type Route } from "../support/fakeCinder";
 
 const ID = "00000000-0000-4000-8000-0000000000a1";
 const VOLUME = "00000000-0000-4000-8000-0000000000b1";
@@ -28,17 +28,13 @@ const volume = (status: string, multiattach = false) => ({
 });
 const gone = { status: 404, body: { itemNotFound: { message: "not found", code: 404 } } };
 
-let fake: FakeCinder | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const fakes = new FakeCinderPerTest();
 
 async function client(routes: Route[]): Promise<CinderClient> {
-  fake = await startFakeCinder(routes);
+  const fake = await fakes.start(routes);
   return CinderClient.connect({ endpoint: fake.endpoint, auth: noAuthSession({ userId: "a", projectId: "p" }) });
 }
-const polls = () => fake?.apiRequests().length ?? 0;
+const polls = () => fakes.apiRequests().length;
 
 describe("attachment status", () => {
   test("polls until a target status, and returns the attachment as Cinder has it then", async () => {
