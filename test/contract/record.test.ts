@@ -21,18 +21,11 @@ import {
 import { listVolumesByName } from "../../provider/src/cinder/volumes/requests";
 import { volumeListSchema } from "../../provider/src/cinder/volumes/schemas";
 import { type CinderProxy, type Exchange, startProxy } from "../support/proxy";
-import { FIXTURE_DIR, type Fixture, Scrubber } from "../support/fixtures";
+import { FIXTURE_DIR, type Fixture, RECORDING_CONNECTOR, Scrubber } from "../support/fixtures";
 import { TestVolumes, adminClient, stackEnv } from "../support/stack";
 
 const INSTANCE = "5b3a8c4e-1f2d-4e6a-9b7c-0d1e2f3a4b5c";
-const CONNECTOR = {
-  initiator: "iqn.1993-08.org.debian:01:record",
-  ip: "127.0.0.1",
-  host: "record-host",
-  platform: "x86_64",
-  osType: "linux2",
-  multipath: false,
-};
+const CONNECTOR = RECORDING_CONNECTOR;
 
 let proxy: CinderProxy;
 let client: CinderClient;

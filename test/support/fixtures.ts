@@ -8,6 +8,19 @@ import { join } from "node:path";
 /** The folder of recorded fixtures. */
 export const FIXTURE_DIR = join(__dirname, "..", "fixtures", "cinder");
 
+/**
+ * The connector the recordings were made with (test/contract/record.test.ts): unit tests that replay
+ * them send the same one, so that requests and recorded answers agree.
+ */
+export const RECORDING_CONNECTOR = {
+  initiator: "iqn.1993-08.org.debian:01:record",
+  ip: "127.0.0.1",
+  host: "record-host",
+  platform: "x86_64",
+  osType: "linux2",
+  multipath: false,
+};
+
 /** One recorded exchange. */
 export interface Fixture {
   request: { method: string; path: string; microversion?: string; body?: unknown };

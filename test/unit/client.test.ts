@@ -18,19 +18,12 @@ import {
 } from "../../provider/src/cinder/attachments";
 import { microversion } from "../../provider/src/cinder/microversion";
 import { FakeCinderPerTest, type Route } from "../support/fakeCinder";
-import { loadFixture } from "../support/fixtures";
+import { RECORDING_CONNECTOR, loadFixture } from "../support/fixtures";
 
 const ID = "00000000-0000-4000-8000-000000000003";
 const VOLUME = "00000000-0000-4000-8000-000000000001";
 const INSTANCE = "00000000-0000-4000-8000-000000000002";
-const CONNECTOR = {
-  initiator: "iqn.1993-08.org.debian:01:record",
-  ip: "127.0.0.1",
-  host: "record-host",
-  platform: "x86_64",
-  osType: "linux2",
-  multipath: false,
-};
+const CONNECTOR = RECORDING_CONNECTOR;
 const auth = noAuthSession({ userId: "admin", projectId: "admin" });
 
 const fakes = new FakeCinderPerTest();
