@@ -5,7 +5,7 @@
  */
 import { noAuthSession } from "../../provider/src/cinder/auth";
 import { CinderClient } from "../../provider/src/cinder/client";
-import { CinderBadRequestError, CinderWaitError } from "../../provider/src/cinder/errors";
+import { CinderBadRequestError, CinderServerError, CinderWaitError } from "../../provider/src/cinder/errors";
 import { resolveSettings } from "../../provider/src/config/settings";
 import { AttachmentDeleteRefusedError } from "../../provider/src/volumeAttachment/errors";
 import { AttachmentOperations } from "../../provider/src/volumeAttachment/operations";
@@ -470,6 +470,24 @@ describe("a delete answered 500 (OSSA-2023-003: Cinder asks Nova unless the call
     ]);
     await expect(ops.delete(MINE)).resolves.toBeUndefined();
     expect(deletes()).toHaveLength(2);
+  });
+
+  test("with service roles a 500 that outlasts the retries is Cinder's failure, not called a refusal", async () => {
+    const ops = await operations(
+      [
+        refused,
+        {
+          method: "GET",
+          path: `/v3/attachments/${MINE}`,
+          reply: one(MINE, { status: "attached", instance: INSTANCE, connected: true }),
+        },
+      ],
+      { serviceRoles: ["service"] },
+    );
+    const failure = ops.delete(MINE);
+    await expect(failure).rejects.toBeInstanceOf(CinderServerError);
+    await expect(failure).rejects.not.toBeInstanceOf(AttachmentDeleteRefusedError);
+    expect(deletes().length).toBeGreaterThan(1);
   });
 
   test("with service roles the refusal cannot happen: the client resends after the 500 without looking", async () => {

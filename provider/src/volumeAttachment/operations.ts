@@ -195,7 +195,7 @@ export class AttachmentOperations {
       if (refusable && isCinderStatus(err, 500) && !mayBeRefused) {
         return this.deleteAgain(client, id);
       }
-      throw isDeleteRefusal(err) && mayBeRefused ? new AttachmentDeleteRefusedError(id, err) : err;
+      throw refusable && mayBeRefused && isDeleteRefusal(err) ? new AttachmentDeleteRefusedError(id, err) : err;
     }
   }
 
