@@ -176,7 +176,7 @@ export class AttachmentOperations {
       await deleteAttachment(client, id, { resendAfter500: !refusable });
     } catch (err) {
       if (isCinderStatus(err, 404)) return;
-      if (!isAmbiguous(err)) throw isDeleteRefusal(err) ? new AttachmentDeleteRefusedError(id, err) : err;
+      if (!isAmbiguous(err)) throw refusable && isDeleteRefusal(err) ? new AttachmentDeleteRefusedError(id, err) : err;
       // A 500 is both Cinder's refusal without Nova (OSSA-2023-003) and its own failure: look first.
       const left = await getAttachment(client, id).catch((lookup: unknown) => {
         if (isCinderStatus(lookup, 404)) return undefined;
