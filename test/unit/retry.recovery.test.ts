@@ -5,7 +5,12 @@
  */
 import { noAuthSession } from "../../provider/src/cinder/auth";
 import { CinderClient } from "../../provider/src/cinder/client";
-import { CinderBadRequestError, CinderServerError, CinderWaitError } from "../../provider/src/cinder/errors";
+import {
+  CinderBadRequestError,
+  CinderConflictError,
+  CinderServerError,
+  CinderWaitError,
+} from "../../provider/src/cinder/errors";
 import { resolveSettings } from "../../provider/src/config/settings";
 import { AttachmentDeleteRefusedError } from "../../provider/src/volumeAttachment/errors";
 import { AttachmentOperations } from "../../provider/src/volumeAttachment/operations";
@@ -488,6 +493,16 @@ describe("a delete answered 500 (OSSA-2023-003: Cinder asks Nova unless the call
     await expect(failure).rejects.toBeInstanceOf(CinderServerError);
     await expect(failure).rejects.not.toBeInstanceOf(AttachmentDeleteRefusedError);
     expect(deletes().length).toBeGreaterThan(1);
+  });
+
+  test("a 409 is the refusal of a cloud with Nova for a caller without service credentials, and only for such a caller", async () => {
+    const conflict = { ...refused, reply: fault(409, "Attachment is in use by instance") };
+    const plain = await operations([conflict]);
+    await expect(plain.delete(MINE)).rejects.toBeInstanceOf(AttachmentDeleteRefusedError);
+    const service = await operations([conflict], { serviceRoles: ["service"] });
+    const failure = service.delete(MINE);
+    await expect(failure).rejects.toBeInstanceOf(CinderConflictError);
+    await expect(failure).rejects.not.toBeInstanceOf(AttachmentDeleteRefusedError);
   });
 
   test("with service roles the refusal cannot happen: the client resends after the 500 without looking", async () => {
