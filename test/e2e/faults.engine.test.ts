@@ -17,7 +17,7 @@ import { PrivateCinderApi, PrivateCinderVolume } from "../support/privateCinder"
 import { type CinderProxy, type Fault, startProxy } from "../support/proxy";
 import { writeReliabilitySection } from "../support/reliabilityDoc";
 import { TestVolumes, adminClient, waitForVolume } from "../support/stack";
-import { type ExampleStack, withExample } from "./support/examples";
+import { type ExampleStack, type RecordedAttachment, attachmentsInExport, withExample } from "./support/examples";
 
 jest.setTimeout(300_000);
 
@@ -191,10 +191,14 @@ async function outcome(operation: () => Promise<{ log?: string; stdout?: string;
   }
 }
 
-async function recordedIds(s: ExampleStack): Promise<string[]> {
-  printed.push(await s.exportText());
-  return (await s.recordedAttachments()).map((a) => a.id);
+/** The attachments in the stack's state, from one `pulumi stack export` whose text joins the secret scan. */
+async function exported(s: ExampleStack): Promise<RecordedAttachment[]> {
+  const text = await s.exportText();
+  printed.push(text);
+  return attachmentsInExport(text);
 }
+
+const ids = (attachments: readonly RecordedAttachment[]) => attachments.map((a) => a.id);
 
 describe.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", (_name, scenario) => {
   test(`${scenario.injected}; then a clean run converges and the audit of Cinder against the exported state finds nothing leaked`, async () => {
@@ -244,7 +248,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", (_name, scenario
           if (scenario.faultySucceeds) expect(faulty).toBe("succeeded");
           if (scenario.leavesPartialCreate) {
             expect(faulty).toMatch(/^failed cleanly/);
-            const partial = await s.recordedAttachments();
+            const partial = await exported(s);
             expect(partial).toHaveLength(1);
             expect(partial[0]?.initErrors?.length).toBeGreaterThan(0);
           }
@@ -255,18 +259,18 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", (_name, scenario
           if (scenario.phase === "destroy") {
             convergence = await outcome(() => s.destroy());
             expect(convergence).toBe("succeeded");
-            report = await audit(admin, [volume], await recordedIds(s));
+            report = await audit(admin, [volume], ids(await exported(s)));
           } else {
             convergence = await outcome(() => s.up());
             expect(convergence).toBe("succeeded");
             const outputs = await s.outputs();
             expect(outputs).toMatchObject({ status: "attached", driverVolumeType: "iscsi", authMethod: "CHAP" });
             for (const key of ["chapUsername", "chapPassword"]) credentials.add(String(outputs[key]));
-            const recorded = await s.recordedAttachments();
+            const recorded = await exported(s);
             expect(recorded.map((a) => a.initErrors ?? [])).toEqual([[]]);
             // An update keeps the attachment (in place, not a replacement).
             if (before) expect(outputs["attachmentId"]).toBe(before);
-            report = await audit(admin, [volume], await recordedIds(s));
+            report = await audit(admin, [volume], ids(recorded));
             expect((await s.preview()).steps).toEqual([]);
           }
           // 3. The audit: Cinder has exactly what the state records.
@@ -275,7 +279,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", (_name, scenario
           // 4. Destroy (for a destroy scenario: done), and the audit again: nothing left.
           if (scenario.phase !== "destroy") expect(await outcome(() => s.destroy())).toBe("succeeded");
           await waitForVolume(admin, volume, "available", 30_000);
-          const afterDestroy = await audit(admin, [volume], await recordedIds(s));
+          const afterDestroy = await audit(admin, [volume], ids(await exported(s)));
           expect(afterDestroy.clean).toBe(true);
           results.set(scenario.name, {
             faulty,

@@ -298,14 +298,7 @@ export async function openExample(
     maskedOutputs: async () =>
       JSON.parse(await timed("outputs", () => cli(["stack", "output", "--json"]))) as Record<string, unknown>,
     exportText: () => timed("export", () => cli(["stack", "export"])),
-    recordedAttachments: async () => {
-      const state = JSON.parse(await timed("export", () => cli(["stack", "export"]))) as {
-        deployment: { resources?: Array<RecordedAttachment & { type: string }> };
-      };
-      return (state.deployment.resources ?? [])
-        .filter((resource) => resource.type === ATTACHMENT_TYPE)
-        .map(({ urn, id, outputs, initErrors }) => ({ urn, id, outputs, initErrors }));
-    },
+    recordedAttachments: async () => attachmentsInExport(await timed("export", () => cli(["stack", "export"]))),
   };
 
   const dispose = async (): Promise<void> => {
@@ -357,6 +350,16 @@ export async function withExample<T>(
   }
   await opened.dispose();
   return result;
+}
+
+/** The VolumeAttachments in the text of a `pulumi stack export`. */
+export function attachmentsInExport(exported: string): RecordedAttachment[] {
+  const state = JSON.parse(exported) as {
+    deployment: { resources?: Array<RecordedAttachment & { type: string }> };
+  };
+  return (state.deployment.resources ?? [])
+    .filter((resource) => resource.type === ATTACHMENT_TYPE)
+    .map(({ urn, id, outputs, initErrors }) => ({ urn, id, outputs, initErrors }));
 }
 
 /** Output values without the Automation API's `{ value, secret }` wrapping. */
