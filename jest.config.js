@@ -2,9 +2,9 @@
 const base = {
   preset: "ts-jest",
   testEnvironment: "node",
-  // The provider requires its implementation by package name (see provider/src/volumeAttachment/provider.ts);
+  // The provider requires its implementation by package name (see provider/src/dynamic/provider.ts);
   // inside the repository that name maps back to the TypeScript sources.
-  moduleNameMapper: { "^pulumi-cinder-attachment/runtime$": "<rootDir>/provider/src/volumeAttachment/runtime.ts" },
+  moduleNameMapper: { "^pulumi-cinder-attachment/runtime$": "<rootDir>/provider/src/dynamic/runtime.ts" },
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }] },
 };
 module.exports = {

@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import type { CinderClient } from "../provider/src/cinder/client";
 import { AttachmentOperations } from "../provider/src/volumeAttachment/operations";
-import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "../provider/src/volumeAttachment/types";
+import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "../provider/src/volumeAttachment/shape";
 import { noauthEnv, repoRoot, stackEnv } from "./env";
 import { RawCinder, type WireConnector } from "./raw";
 

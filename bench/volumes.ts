@@ -2,14 +2,12 @@
  * Volumes the bench makes beforehand (not timed), and the cleanup that removes them with every
  * attachment they hold, whatever happened to the run.
  */
-import { noAuthSession } from "../provider/src/cinder/auth";
+import { noAuthSession } from "../provider/src/auth/noauth";
 import { deleteAttachment, listAttachments } from "../provider/src/cinder/attachments";
 import { CinderClient } from "../provider/src/cinder/client";
 import { CinderServerError, isCinderStatus } from "../provider/src/cinder/errors";
-import { ATTACHMENTS_API } from "../provider/src/cinder/microversion";
 import { waitForVolumeStatus } from "../provider/src/cinder/attachments/wait";
-import { volumeListSchema } from "../provider/src/cinder/volumes/schemas";
-import { createVolume, deleteVolume, listVolumesByName } from "../provider/src/cinder/volumes/requests";
+import { createVolume, deleteVolume, listVolumes, listVolumesByName } from "../provider/src/cinder/volumes/requests";
 import { stackEnv } from "./env";
 import { mapLimit } from "./stats";
 
@@ -114,16 +112,7 @@ export class BenchVolumes {
     const failures: string[] = [];
     // Volumes whose create got no usable answer but were made all the same carry the run's prefix.
     try {
-      const all = await retried(() =>
-        this.client.send({
-          operation: "list volumes",
-          method: "GET",
-          path: "volumes/detail",
-          microversion: ATTACHMENTS_API,
-          okStatuses: [200],
-          schema: volumeListSchema(),
-        }),
-      );
+      const all = await retried(() => listVolumes(this.client));
       for (const volume of all) {
         if (volume.name?.startsWith(`${this.prefix}-`) && !this.ids.includes(volume.id)) this.ids.push(volume.id);
       }

@@ -3,10 +3,11 @@
  */
 export { VolumeAttachment, SECRET_OUTPUTS } from "./volumeAttachment";
 export type { VolumeAttachmentArgs, ConnectorArgs } from "./volumeAttachment";
-export { VolumeAttachmentProvider } from "../provider/src/volumeAttachment/provider";
+export type { Inputs, InputsOf, Outputs } from "./inputs";
+export { VolumeAttachmentProvider } from "../provider/src/dynamic/provider";
 export type {
   AttachMode,
   ConnectorInputs,
   VolumeAttachmentInputs,
   VolumeAttachmentOutputs,
-} from "../provider/src/volumeAttachment/types";
+} from "../provider/src/volumeAttachment/shape";

@@ -11,7 +11,7 @@ import {
   VolumeLookupError,
 } from "../../provider/src/volumeAttachment/errors";
 import type { PartialCreateError } from "../../provider/src/volumeAttachment/operations";
-import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/types";
+import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/shape";
 import { cinder, parseListIds, parseTable } from "../support/cinderCli";
 import { startProxy } from "../support/proxy";
 import { TestVolumes, adminClient, operations, stackEnv } from "../support/stack";

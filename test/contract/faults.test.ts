@@ -14,13 +14,13 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { noAuthSession } from "../../provider/src/cinder/auth";
+import { noAuthSession } from "../../provider/src/auth/noauth";
 import { CinderClient } from "../../provider/src/cinder/client";
 import { ATTACHMENTS_API } from "../../provider/src/cinder/microversion";
 import { resolveSettings } from "../../provider/src/config/settings";
 import { AttachmentOperations, type PartialCreateError } from "../../provider/src/volumeAttachment/operations";
-import type { ReliabilitySettings } from "../../provider/src/volumeAttachment/recovery";
-import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "../../provider/src/volumeAttachment/types";
+import type { ReliabilitySettings } from "../../provider/src/config/reliability";
+import type { VolumeAttachmentArgsShape, VolumeAttachmentOutputs } from "../../provider/src/volumeAttachment/shape";
 import { type AuditReport, audit } from "../support/audit";
 import { PrivateCinderApi } from "../support/privateCinder";
 import { writeReliabilitySection } from "../support/reliabilityDoc";
@@ -61,7 +61,8 @@ interface Recorded {
 /** A resource of the program: a name and its checked inputs. */
 interface Resource {
   readonly name: string;
-  readonly inputs: VolumeAttachmentInputs;
+  /** The inputs as a program gives them: the engine checks them first. */
+  readonly inputs: VolumeAttachmentArgsShape;
 }
 
 /** What the Pulumi engine does with the provider's answers, for one stack. */
@@ -102,7 +103,9 @@ class MiniEngine {
     return [...this.state.values()].map((r) => r.id);
   }
 
-  private async apply(ops: AttachmentOperations, name: string, inputs: VolumeAttachmentInputs): Promise<void> {
+  private async apply(ops: AttachmentOperations, name: string, given: VolumeAttachmentArgsShape): Promise<void> {
+    const { inputs, failures } = ops.check(given);
+    if (failures.length > 0) throw new Error(`check failed: ${JSON.stringify(failures)}`);
     const known = this.state.get(name);
     if (!known) {
       try {
@@ -434,16 +437,17 @@ const suiteStarted = Date.now();
 /** Provider operations whose client goes to `endpoint` (the proxy, or Cinder itself). */
 function operationsAt(endpoint: string, timeoutMs = CLIENT_TIMEOUT_MS): AttachmentOperations {
   const settings = resolveSettings(() => undefined, noAuthEnv());
-  return new AttachmentOperations(
-    () => ({ ...settings, ...RELIABILITY }),
-    () =>
+  return new AttachmentOperations({
+    connection: () => settings,
+    reliability: () => RELIABILITY,
+    connect: () =>
       CinderClient.connect({
         endpoint,
         auth: noAuthSession({ userId: "admin", projectId: "admin", serviceRoles: ["service"] }),
         timeoutMs,
         retry: { baseDelayMs: 100, maxDelayMs: 1_000, maxElapsedMs: 10_000 },
       }),
-  );
+  });
 }
 
 beforeAll(async () => {
@@ -607,7 +611,7 @@ function reliabilityDoc(): string {
     "volume status must agree with its attachments, and no volume may be `reserved` with no attachment",
     "holding it. Then a destroy and the same audit with nothing recorded. Client timeout under fault: 1 s;",
     "retries of GET/PUT/DELETE with backoff; a POST is never resent blindly (see below and",
-    "`provider/src/volumeAttachment/recovery.ts`).",
+    "`provider/src/volumeAttachment/recovery/`).",
     "",
     "| Scenario | Runs | Injected | POST /attachments sent under the fault, per run | Up under the fault | Next up | Leaked attachments | Stranded volumes | Time |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -9,8 +9,8 @@ import { listAttachments } from "../../provider/src/cinder/attachments";
 import { createVolume, deleteVolume, getVolume } from "../../provider/src/cinder/volumes/requests";
 import { connectCinder } from "../../provider/src/config/connect";
 import { resolveSettings } from "../../provider/src/config/settings";
-import { EndpointNotFoundError } from "../../provider/src/keystone/catalog";
-import { KeystoneAuthError, KeystoneSession } from "../../provider/src/keystone/session";
+import { EndpointNotFoundError } from "../../provider/src/auth/keystone/catalog";
+import { KeystoneAuthError, KeystoneSession } from "../../provider/src/auth/keystone/session";
 import { AttachmentOperations } from "../../provider/src/volumeAttachment/operations";
 import { AttachmentDeleteRefusedError } from "../../provider/src/volumeAttachment/errors";
 import {

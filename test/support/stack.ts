@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { noAuthSession } from "../../provider/src/cinder/auth";
+import { noAuthSession } from "../../provider/src/auth/noauth";
 import { CinderClient } from "../../provider/src/cinder/client";
 import { microversion } from "../../provider/src/cinder/microversion";
 import { createVolume, deleteVolume } from "../../provider/src/cinder/volumes/requests";

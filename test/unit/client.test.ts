@@ -1,4 +1,5 @@
-import { type AuthSession, noAuthSession } from "../../provider/src/cinder/auth";
+import { noAuthSession } from "../../provider/src/auth/noauth";
+import type { AuthSession } from "../../provider/src/auth/session";
 import { CinderClient } from "../../provider/src/cinder/client";
 import {
   CinderBadRequestError,

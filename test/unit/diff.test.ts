@@ -1,5 +1,5 @@
 import { deepEqual, planDiff } from "../../provider/src/volumeAttachment/diff";
-import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "../../provider/src/volumeAttachment/types";
+import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "../../provider/src/volumeAttachment/shape";
 
 const VOLUME = "11111111-2222-4333-8444-555555555555";
 const OTHER_VOLUME = "99999999-2222-4333-8444-555555555555";

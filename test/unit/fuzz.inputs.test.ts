@@ -4,9 +4,9 @@
  * request (the provider points at a fake Cinder that counts what it receives) nor throws.
  */
 import fc from "fast-check";
-import { UNKNOWN_VALUE } from "../../provider/src/volumeAttachment/inputs";
-import { VolumeAttachmentProvider } from "../../provider/src/volumeAttachment/provider";
-import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/types";
+import { UNKNOWN_VALUE } from "../../provider/src/volumeAttachment/shape";
+import { VolumeAttachmentProvider } from "../../provider/src/dynamic/provider";
+import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/shape";
 import { type FakeCinder, startFakeCinder } from "../support/fakeCinder";
 
 const RUNS = 300;

@@ -7,7 +7,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
-import { noAuthSession } from "../../provider/src/cinder/auth";
+import { noAuthSession } from "../../provider/src/auth/noauth";
 import { CinderClient } from "../../provider/src/cinder/client";
 import { CinderConnectionError, CinderError, CinderResponseShapeError } from "../../provider/src/cinder/errors";
 import {
@@ -20,11 +20,12 @@ import { getVolume } from "../../provider/src/cinder/volumes/requests";
 import { resolveSettings } from "../../provider/src/config/settings";
 import { AttachmentOperations, type PartialCreateError } from "../../provider/src/volumeAttachment/operations";
 import { loadFixture } from "../support/fixtures";
+import { CONNECTOR_DEFAULTS } from "../support/connectors";
 
 const RUNS = 150;
 const ID = "00000000-0000-4000-8000-0000000000a1";
 const VOLUME = "00000000-0000-4000-8000-0000000000b1";
-const HOST = { initiator: "iqn.1993-08.org.debian:01:fuzz", ip: "127.0.0.1", host: "fuzz" };
+const HOST = { initiator: "iqn.1993-08.org.debian:01:fuzz", ip: "127.0.0.1", host: "fuzz", ...CONNECTOR_DEFAULTS };
 
 /** How the raw server answers one request: status, headers and the exact bytes. */
 interface RawReply {
@@ -232,10 +233,11 @@ test("the provider's create under arbitrary answers: it fails with a CinderError
         for (const match of reply.body.matchAll(/"id":"([^"]+)"/g)) named.add(match[1] as string);
         return reply;
       };
-      const ops = new AttachmentOperations(
-        () => ({ ...settings, waitTimeoutMs: 300, createSettleMs: 0, pollIntervalMs: 1, createAttempts: 2 }),
+      const ops = new AttachmentOperations({
+        connection: () => settings,
+        reliability: () => ({ waitTimeoutMs: 300, createSettleMs: 0, pollIntervalMs: 1, createAttempts: 2 }),
         connect,
-      );
+      });
       const { value, error } = await outcome(() => ops.create({ volumeId: VOLUME, connector: HOST, complete: true }));
       seen[error === undefined ? "succeeded" : "failed"] += 1;
       if (error === undefined) {

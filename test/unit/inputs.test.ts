@@ -1,4 +1,5 @@
-import { UNKNOWN_VALUE, checkInputs } from "../../provider/src/volumeAttachment/inputs";
+import { checkInputs } from "../../provider/src/volumeAttachment/check";
+import { UNKNOWN_VALUE } from "../../provider/src/volumeAttachment/shape";
 
 const VOLUME = "11111111-2222-4333-8444-555555555555";
 const INSTANCE = "83ec2e3b-4321-422b-8706-a84185f52a0a";

@@ -1,6 +1,6 @@
-import { authRequestBody } from "../../provider/src/keystone/authRequest";
-import { EndpointNotFoundError, findBlockStorageEndpoint } from "../../provider/src/keystone/catalog";
-import { identityV3Url } from "../../provider/src/keystone/session";
+import { authRequestBody } from "../../provider/src/auth/keystone/authRequest";
+import { EndpointNotFoundError, findBlockStorageEndpoint } from "../../provider/src/auth/keystone/catalog";
+import { identityV3Url } from "../../provider/src/auth/keystone/session";
 
 describe("Keystone authentication requests", () => {
   test("password by user name needs the user's domain; project scope by name needs the project's", () => {

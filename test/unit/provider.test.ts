@@ -1,5 +1,5 @@
-import { VolumeAttachmentProvider } from "../../provider/src/volumeAttachment/provider";
-import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/types";
+import { VolumeAttachmentProvider } from "../../provider/src/dynamic/provider";
+import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/shape";
 import { type FakeCinder, startFakeCinder } from "../support/fakeCinder";
 
 let fake: FakeCinder;
@@ -51,7 +51,7 @@ describe("VolumeAttachmentProvider", () => {
     expect(fake.apiRequests()).toHaveLength(1);
     // Outputs cross the protocol as protobuf Structs: no undefined anywhere.
     expect(JSON.stringify(result.outs)).toBe(JSON.stringify(JSON.parse(JSON.stringify(result.outs))));
-    expect(Object.values(result.outs ?? {}).includes(undefined)).toBe(false);
+    expect((Object.values(result.outs ?? {}) as unknown[]).includes(undefined)).toBe(false);
   });
 
   test("the provider as the SDK serializes it holds no settings and no dependency code, only its small methods", async () => {

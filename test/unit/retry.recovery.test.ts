@@ -3,7 +3,7 @@
  * adopts, finishes or cleans up; it never resends a create blindly. Against the fake Cinder, whose
  * request log is the evidence (the proxy in front adds resets and timeouts).
  */
-import { noAuthSession } from "../../provider/src/cinder/auth";
+import { noAuthSession } from "../../provider/src/auth/noauth";
 import { CinderClient } from "../../provider/src/cinder/client";
 import {
   CinderBadRequestError,
@@ -14,24 +14,27 @@ import {
 import { resolveSettings } from "../../provider/src/config/settings";
 import { AttachmentDeleteRefusedError } from "../../provider/src/volumeAttachment/errors";
 import { AttachmentOperations } from "../../provider/src/volumeAttachment/operations";
+import { reserveRefusalStatus } from "../../provider/src/cinder/attachments/refusals";
 import {
-  AttachmentCreateFailedError,
   DEFAULT_RELIABILITY,
   type ReliabilitySettings,
+  reliabilityOptions,
+} from "../../provider/src/config/reliability";
+import {
+  AttachmentCreateFailedError,
   StrandedVolumeError,
   VolumeBusyError,
-  reliabilityOptions,
-  reserveRefusalStatus,
-} from "../../provider/src/volumeAttachment/recovery";
-import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/types";
+} from "../../provider/src/volumeAttachment/errors";
+import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/shape";
 import { FakeCinderPerTest, type Route } from "../support/fakeCinder";
 import type { Fault } from "../support/proxy";
+import { CONNECTOR_DEFAULTS } from "../support/connectors";
 
 const VOLUME = "00000000-0000-4000-8000-0000000000b1";
 const MINE = "00000000-0000-4000-8000-0000000000a1";
 const OTHER = "00000000-0000-4000-8000-0000000000a2";
 const INSTANCE = "00000000-0000-4000-8000-0000000000c1";
-const HOST = { initiator: "iqn.1993-08.org.debian:01:unit", ip: "127.0.0.1", host: "unit-host" };
+const HOST = { initiator: "iqn.1993-08.org.debian:01:unit", ip: "127.0.0.1", host: "unit-host", ...CONNECTOR_DEFAULTS };
 const FULL: VolumeAttachmentInputs = { volumeId: VOLUME, connector: HOST, complete: true };
 const FAST: ReliabilitySettings = { waitTimeoutMs: 3_000, createSettleMs: 300, pollIntervalMs: 10 };
 
@@ -93,16 +96,17 @@ async function operations(
   );
   const endpoint = `${proxy.url}/v3`;
   const settings = resolveSettings(() => undefined, { CINDER_ENDPOINT: endpoint, OS_AUTH_TYPE: "noauth" });
-  return new AttachmentOperations(
-    () => ({ ...settings, ...FAST, ...options.reliability }),
-    () =>
+  return new AttachmentOperations({
+    connection: () => settings,
+    reliability: () => ({ ...FAST, ...options.reliability }),
+    connect: () =>
       CinderClient.connect({
         endpoint,
         auth: noAuthSession({ userId: "admin", projectId: "admin", serviceRoles: options.serviceRoles }),
         retry: { baseDelayMs: 5, maxDelayMs: 20 },
         timeoutMs: options.timeoutMs ?? 2_000,
       }),
-  );
+  });
 }
 
 /** What the fake received, as `METHOD path` lines (queries dropped). */

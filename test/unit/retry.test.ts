@@ -3,7 +3,7 @@
  * against the fake Cinder (which counts what it receives), with the proxy in front for failures the
  * fake cannot produce (resets, timeouts, Retry-After).
  */
-import { noAuthSession } from "../../provider/src/cinder/auth";
+import { noAuthSession } from "../../provider/src/auth/noauth";
 import { CinderClient } from "../../provider/src/cinder/client";
 import {
   CinderBadRequestError,

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CloudConfigError } from "../../provider/src/config/cloudsYaml";
+import { resolveReliability } from "../../provider/src/config/reliability";
 import { SettingsError, resolveSettings } from "../../provider/src/config/settings";
 
 const none = () => undefined;
@@ -51,14 +52,10 @@ describe("noauth settings (a Cinder without Keystone)", () => {
   });
 
   test("retries, waits and create attempts are settings (seconds and counts)", () => {
-    const settings = resolveSettings((key) => ({ retryAttempts: "2", waitTimeout: "90" })[key], {
-      CINDER_ENDPOINT: "http://x/v3",
-      CINDER_RETRY_TIMEOUT: "12",
-      CINDER_CREATE_ATTEMPTS: "1",
-    });
-    expect(settings.retry).toEqual({ maxAttempts: 2, maxElapsedMs: 12_000 });
-    expect(settings.waitTimeoutMs).toBe(90_000);
-    expect(settings.createAttempts).toBe(1);
+    const config = (key: string) => ({ retryAttempts: "2", waitTimeout: "90" })[key];
+    const env = { CINDER_ENDPOINT: "http://x/v3", CINDER_RETRY_TIMEOUT: "12", CINDER_CREATE_ATTEMPTS: "1" };
+    expect(resolveSettings(config, env).retry).toEqual({ maxAttempts: 2, maxElapsedMs: 12_000 });
+    expect(resolveReliability(config, env)).toEqual({ waitTimeoutMs: 90_000, createAttempts: 1 });
     expect(() => resolveSettings(none, { CINDER_ENDPOINT: "http://x/v3", CINDER_RETRY_ATTEMPTS: "0" })).toThrow(
       /retryAttempts "0" must be a whole number, 1 or more/,
     );

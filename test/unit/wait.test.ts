@@ -2,7 +2,7 @@
  * Bounded waits on attachment and volume statuses, against the fake Cinder: targets end the wait,
  * failure statuses end it at once with Cinder's status in the message, and time runs out.
  */
-import { noAuthSession } from "../../provider/src/cinder/auth";
+import { noAuthSession } from "../../provider/src/auth/noauth";
 import { CinderClient } from "../../provider/src/cinder/client";
 import { CinderWaitError } from "../../provider/src/cinder/errors";
 import {

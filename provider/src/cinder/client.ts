@@ -5,12 +5,13 @@
 import type { Agent } from "node:https";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { z } from "zod";
-import type { AuthSession } from "./auth";
+import type { AuthSession } from "../auth/session";
+import { connectionErrorCode } from "../http/connection";
+import type { HttpMethod } from "../http/method";
 import {
   CinderConnectionError,
   CinderFeatureUnavailableError,
   CinderResponseShapeError,
-  connectionErrorCode,
   errorFromAnswer,
 } from "./errors";
 import {
@@ -20,11 +21,11 @@ import {
   formatMicroversion,
   minMicroversion,
 } from "./microversion";
-import { type RetryPolicy, attemptsNote, backoffMs, isRetryable, parseRetryAfter, retryPolicy, sleep } from "./retry";
+import { again, repeat, settled } from "./repeat";
+import { type RetryPolicy, attemptsNote, backoffMs, isRetryable, parseRetryAfter, retryPolicy } from "./retry";
 import { discoverVolumeApi } from "./versions";
 
-/** HTTP methods the Block Storage API uses. */
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type { HttpMethod } from "../http/method";
 
 /** One API call: what to send, at which microversion, and which answers count as success. */
 export interface CinderRequest<T> {
@@ -146,40 +147,46 @@ export class CinderClient {
    */
   async send<T>(request: CinderRequest<T>): Promise<T> {
     const started = Date.now();
-    for (let attempt = 1; ; attempt += 1) {
-      let response: AxiosResponse<unknown> | undefined;
-      let failure: unknown;
-      try {
-        response = await this.authenticatedExchange(request);
-      } catch (err: unknown) {
-        failure = err;
+    let attempts = 0;
+    try {
+      const response = await repeat<AxiosResponse<unknown>>(
+        async (n) => {
+          attempts = n;
+          let response: AxiosResponse<unknown> | undefined;
+          try {
+            response = await this.authenticatedExchange(request);
+          } catch (err: unknown) {
+            if (!(CinderConnectionError.isInstance(err) && isRetryable(request.method, undefined))) throw err;
+            return again(err);
+          }
+          const status = response.status;
+          if (request.okStatuses.includes(status) || !isRetryable(request.method, status)) return settled(response);
+          if (request.finalStatuses?.includes(status)) return settled(response);
+          return again(this.failureOf(request, response), parseRetryAfter(headerValue(response, "retry-after")));
+        },
+        {
+          pauseMs: (retry, hintMs) => backoffMs(this.retry, retry, hintMs),
+          maxAttempts: this.retry.maxAttempts,
+          deadline: started + this.retry.maxElapsedMs,
+          onRetry: () => (this.stats.retries = (this.stats.retries ?? 0) + 1),
+        },
+      );
+      return this.interpret(request, response);
+    } catch (err: unknown) {
+      if (attempts > 1 && err instanceof Error) {
+        err.message += attemptsNote(attempts, Date.now() - started);
       }
-      const status = response?.status;
-      const retryable =
-        (failure instanceof CinderConnectionError || (status !== undefined && !request.okStatuses.includes(status))) &&
-        isRetryable(request.method, status) &&
-        !(status !== undefined && request.finalStatuses?.includes(status));
-      if (retryable && attempt < this.retry.maxAttempts) {
-        const wait = backoffMs(
-          this.retry,
-          attempt,
-          response ? parseRetryAfter(headerValue(response, "retry-after")) : undefined,
-        );
-        if (Date.now() - started + wait <= this.retry.maxElapsedMs) {
-          this.stats.retries = (this.stats.retries ?? 0) + 1;
-          await sleep(wait);
-          continue;
-        }
-      }
-      try {
-        if (!response) throw failure;
-        return this.interpret(request, response);
-      } catch (err: unknown) {
-        if (attempt > 1 && err instanceof Error) {
-          err.message += attemptsNote(attempt, Date.now() - started);
-        }
-        throw err;
-      }
+      throw err;
+    }
+  }
+
+  /** The error an unaccepted answer stands for. */
+  private failureOf<T>(request: CinderRequest<T>, response: AxiosResponse<unknown>): unknown {
+    try {
+      this.interpret(request, response);
+      return undefined;
+    } catch (err: unknown) {
+      return err;
     }
   }
 

@@ -2,14 +2,13 @@
  * Typed errors of the Cinder client. Messages carry the method, path, status, Cinder's fault
  * message and request id; never a token, header or connection info.
  */
+import { ProviderError } from "../errors";
+import { describeConnectionFailure } from "../http/connection";
 import { parseFault } from "./faults";
 
 /** Base of every error this client throws. */
-export class CinderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+export class CinderError extends ProviderError {
+  static override readonly kind: string = "CinderError";
 }
 
 /** What an API error knows of the request that failed. */
@@ -32,6 +31,7 @@ export interface ApiErrorDetails {
 
 /** Cinder answered with a status the operation does not accept. */
 export class CinderApiError extends CinderError implements ApiErrorDetails {
+  static override readonly kind: string = "CinderApiError";
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -58,17 +58,29 @@ export class CinderApiError extends CinderError implements ApiErrorDetails {
 }
 
 /** 400: Cinder refused the request as invalid (e.g. the volume is not in a state that allows it). */
-export class CinderBadRequestError extends CinderApiError {}
+export class CinderBadRequestError extends CinderApiError {
+  static override readonly kind: string = "CinderBadRequestError";
+}
 /** 401: the credentials were refused. */
-export class CinderUnauthorizedError extends CinderApiError {}
+export class CinderUnauthorizedError extends CinderApiError {
+  static override readonly kind: string = "CinderUnauthorizedError";
+}
 /** 403: the policy forbids this caller the operation. */
-export class CinderForbiddenError extends CinderApiError {}
+export class CinderForbiddenError extends CinderApiError {
+  static override readonly kind: string = "CinderForbiddenError";
+}
 /** 404: the attachment or volume does not exist (or is not visible to this project). */
-export class CinderNotFoundError extends CinderApiError {}
+export class CinderNotFoundError extends CinderApiError {
+  static override readonly kind: string = "CinderNotFoundError";
+}
 /** 409: the operation conflicts with the resource's state. */
-export class CinderConflictError extends CinderApiError {}
+export class CinderConflictError extends CinderApiError {
+  static override readonly kind: string = "CinderConflictError";
+}
 /** 5xx: Cinder failed. */
-export class CinderServerError extends CinderApiError {}
+export class CinderServerError extends CinderApiError {
+  static override readonly kind: string = "CinderServerError";
+}
 
 /** An answer Cinder gave with a status the operation does not accept. */
 export interface UnexpectedAnswer {
@@ -115,6 +127,8 @@ export function apiErrorFor(details: ApiErrorDetails): CinderApiError {
 
 /** Cinder could not be reached, or the connection failed before an answer came. */
 export class CinderConnectionError extends CinderError {
+  static override readonly kind: string = "CinderConnectionError";
+
   constructor(
     readonly method: string,
     readonly path: string,
@@ -124,13 +138,15 @@ export class CinderConnectionError extends CinderError {
     // An absolute URL (version discovery) is shown as it is; an API path relative to the endpoint.
     super(
       `Cinder ${method} ${/^https?:/.test(path) ? path : `/${path}`}: no answer (${code}); ` +
-        connectionAdvice(code, "check the endpoint and that cinder-api runs"),
+        (describeConnectionFailure(code) ?? "check the endpoint and that cinder-api runs"),
     );
   }
 }
 
 /** Cinder answered a success whose body does not have the documented shape. */
 export class CinderResponseShapeError extends CinderError {
+  static override readonly kind: string = "CinderResponseShapeError";
+
   constructor(
     readonly operation: string,
     /** Where and what: e.g. `attachment.status: expected string`. */
@@ -142,6 +158,8 @@ export class CinderResponseShapeError extends CinderError {
 
 /** The server (or the configured cap) is below the microversion a feature needs. */
 export class CinderFeatureUnavailableError extends CinderError {
+  static override readonly kind: string = "CinderFeatureUnavailableError";
+
   constructor(
     readonly feature: string,
     readonly required: string,
@@ -156,6 +174,8 @@ export class CinderFeatureUnavailableError extends CinderError {
 
 /** A wait for a status gave up, or ended at a failure status. */
 export class CinderWaitError extends CinderError {
+  static override readonly kind: string = "CinderWaitError";
+
   constructor(
     message: string,
     /** The last status seen. */
@@ -165,44 +185,24 @@ export class CinderWaitError extends CinderError {
   }
 }
 
-/** The system error code of a failed exchange (`ECONNREFUSED`, `ECONNABORTED` for a timeout...). */
-export function connectionErrorCode(err: unknown): string {
-  if (err !== null && typeof err === "object" && "code" in err && typeof err.code === "string") {
-    return err.code;
-  }
-  return "EUNKNOWN";
-}
-
-/** TLS verification failures of the server's certificate (Node's codes). */
-const UNTRUSTED_CERTIFICATE =
-  /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/;
-/** TLS alerts of a server that wanted a (valid) client certificate. */
-const CLIENT_CERTIFICATE_REFUSED =
-  /ALERT_(CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN)$/;
-
-/**
- * What to do about a connection that failed with `code`: a certificate the client does not accept,
- * and a server that wants a client certificate, get advice naming the TLS settings; any other code
- * gets `otherwise`.
- */
-export function connectionAdvice(code: string, otherwise: string): string {
-  if (UNTRUSTED_CERTIFICATE.test(code)) {
-    return (
-      "the server's TLS certificate is not accepted (not signed by a trusted CA, expired, or for another host): " +
-      "give the CA bundle that signed it as cacert (stack config cinder:cacert, cacert in clouds.yaml, OS_CACERT), " +
-      "or set insecure to skip verification"
-    );
-  }
-  if (CLIENT_CERTIFICATE_REFUSED.test(code)) {
-    return (
-      "the server wants a TLS client certificate it accepts: give it as cert and its private key as key " +
-      "(stack config cinder:cert and cinder:key, cert and key in clouds.yaml, OS_CERT and OS_KEY)"
-    );
-  }
-  return otherwise;
-}
-
 /** True when `err` is a {@link CinderApiError} with one of the given statuses (like gophercloud's ResponseCodeIs). */
 export function isCinderStatus(err: unknown, ...statuses: number[]): err is CinderApiError {
-  return err instanceof CinderApiError && statuses.includes(err.status);
+  return CinderApiError.isInstance(err) && statuses.includes(err.status);
+}
+
+/**
+ * True when a failure leaves open what Cinder did: no answer, a 5xx, or a success whose body cannot
+ * be read (Cinder acted, but its answer does not say what it made).
+ */
+export function isAmbiguous(err: unknown): boolean {
+  return (
+    CinderConnectionError.isInstance(err) ||
+    CinderResponseShapeError.isInstance(err) ||
+    (CinderApiError.isInstance(err) && err.status >= 500)
+  );
+}
+
+/** True when the request timed out: it may still reach Cinder, or still run there. */
+export function mayStillArrive(err: unknown): boolean {
+  return CinderConnectionError.isInstance(err) && ["ECONNABORTED", "ETIMEDOUT"].includes(err.code);
 }

@@ -2,14 +2,18 @@
  * When and how long the client retries. Only requests whose repetition cannot do anything twice are
  * retried: GET, PUT (attachment-update with the same connector converges on the same state) and
  * DELETE (a second delete finds nothing, 404). A POST is never resent by the client: after a POST
- * whose outcome is unknown the caller has to find out what happened (see volumeAttachment/recovery.ts).
+ * whose outcome is unknown the caller has to find out what happened (see volumeAttachment/recovery/create.ts).
  *
  * Retried failures: no connection or no answer (refused, reset, timed out), the statuses that say
  * "not now" (429, 502, 503, 504), and 500: Cinder answers 500 for transient failures of its own too
  * (a locked or deadlocked database, a lost RPC reply), and for a request that does nothing twice
  * another try costs little. A 4xx is final.
  */
-import type { HttpMethod } from "./client";
+import type { HttpMethod } from "../http/method";
+import { CinderConnectionError, isCinderStatus } from "./errors";
+import { again, growingPauses, repeat, settled } from "./repeat";
+
+export { sleep } from "./repeat";
 
 /** How a client retries; every field has a default ({@link DEFAULT_RETRY_POLICY}). */
 export interface RetryPolicy {
@@ -96,9 +100,28 @@ export function attemptsNote(attempts: number, elapsedMs: number): string {
   return ` (sent ${attempts} times over ${(elapsedMs / 1000).toFixed(1)} s)`;
 }
 
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** True when Cinder did not answer at all, or a gateway answered for it (429, 502, 503, 504). */
+export function isUnanswered(err: unknown): boolean {
+  return CinderConnectionError.isInstance(err) || isCinderStatus(err, 429, 502, 503, 504);
+}
+
+/**
+ * Runs `call`, a request that is safe to repeat, until Cinder answers it, pausing `firstPauseMs`
+ * and then twice as long each time (2 s at most), until `deadline`: recovery has to outlast a
+ * restart of cinder-api. Any answer, errors included, ends it.
+ */
+export function untilAnswered<T>(call: () => Promise<T>, deadline: number, firstPauseMs: number): Promise<T> {
+  return repeat(
+    async () => {
+      try {
+        return settled(await call());
+      } catch (err) {
+        if (!isUnanswered(err)) throw err;
+        return again<T>(err);
+      }
+    },
+    { pauseMs: growingPauses(firstPauseMs, 2, 2_000), deadline },
+  );
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

@@ -4,11 +4,11 @@
  */
 import type { AxiosInstance } from "axios";
 import { z } from "zod";
+import { connectionErrorCode } from "../http/connection";
 import {
   CinderConnectionError,
   CinderFeatureUnavailableError,
   CinderResponseShapeError,
-  connectionErrorCode,
   errorFromAnswer,
 } from "./errors";
 import {

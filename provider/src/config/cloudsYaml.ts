@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { ProviderError, errorMessage } from "../errors";
 
 /** A cloud entry, secure.yaml merged in. */
 export interface CloudEntry {
@@ -16,11 +17,8 @@ export interface CloudEntry {
 }
 
 /** The named cloud is in no clouds.yaml, or a file cannot be read. */
-export class CloudConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CloudConfigError";
-  }
+export class CloudConfigError extends ProviderError {
+  static override readonly kind: string = "CloudConfigError";
 }
 
 function candidates(base: string, override: string | undefined, env: NodeJS.ProcessEnv): string[] {
@@ -38,9 +36,7 @@ function cloudsOf(file: string): Record<string, unknown> {
   try {
     document = parse(readFileSync(file, "utf8"));
   } catch (err) {
-    throw new CloudConfigError(
-      `${file} is not readable YAML: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`,
-    );
+    throw new CloudConfigError(`${file} is not readable YAML: ${errorMessage(err).split("\n")[0]}`);
   }
   const clouds = (document as { clouds?: unknown } | null)?.clouds;
   return clouds !== null && typeof clouds === "object" ? (clouds as Record<string, unknown>) : {};

@@ -1,11 +1,21 @@
 /** From settings to a connected Cinder client: TLS, authentication, endpoint, microversions. */
 import { readFileSync } from "node:fs";
 import { Agent } from "node:https";
-import { type AuthSession, noAuthSession } from "../cinder/auth";
+import { findBlockStorageEndpoint } from "../auth/keystone/catalog";
+import { KeystoneSession } from "../auth/keystone/session";
+import { noAuthSession } from "../auth/noauth";
+import type { AuthSession } from "../auth/session";
 import { CinderClient } from "../cinder/client";
-import { findBlockStorageEndpoint } from "../keystone/catalog";
-import { KeystoneSession } from "../keystone/session";
+import { adviseOnConnect } from "./advice";
 import { type ConnectionSettings, SettingsError, type TlsSettings, describeSetting } from "./settings";
+
+/** The PEM material of the TLS settings, read once. */
+interface TlsMaterial {
+  readonly ca?: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+  readonly rejectUnauthorized: boolean;
+}
 
 function readPem(path: string | undefined, key: "cacert" | "cert" | "key"): Buffer | undefined {
   if (!path) return undefined;
@@ -16,45 +26,64 @@ function readPem(path: string | undefined, key: "cacert" | "cert" | "key"): Buff
   }
 }
 
-/** An HTTPS agent with the TLS settings; undefined when the defaults apply. */
-export function httpsAgentFor(tls: TlsSettings, keepAlive: boolean): Agent | undefined {
+/** Reads the files the TLS settings name; undefined when the defaults apply. */
+export function tlsMaterial(tls: TlsSettings): TlsMaterial | undefined {
   if (!tls.cacert && !tls.cert && !tls.key && !tls.insecure) return undefined;
-  return new Agent({
+  return {
     ca: readPem(tls.cacert, "cacert"),
     cert: readPem(tls.cert, "cert"),
     key: readPem(tls.key, "key"),
     rejectUnauthorized: !tls.insecure,
-    keepAlive,
-  });
+  };
+}
+
+/**
+ * The HTTPS agent of one client. Keystone's gets no keep-alive (a process asks it for a token or two,
+ * and uwsgi closes idle connections); Cinder's keeps connections for its many requests.
+ */
+function agent(material: TlsMaterial | undefined, keepAlive: boolean): Agent | undefined {
+  return material ? new Agent({ ...material, keepAlive }) : undefined;
 }
 
 /** The authentication session and the Block Storage endpoint the settings lead to. */
-export async function openSession(settings: ConnectionSettings): Promise<{ auth: AuthSession; endpoint: string }> {
+export async function openSession(
+  settings: ConnectionSettings,
+  material: TlsMaterial | undefined = tlsMaterial(settings.tls),
+): Promise<{ auth: AuthSession; endpoint: string }> {
   const { auth } = settings;
   if (auth.kind === "noauth") {
     return { auth: noAuthSession(auth), endpoint: settings.endpoint as string };
   }
-  const session = new KeystoneSession({
-    authUrl: auth.authUrl,
-    user: auth.user,
-    service: auth.service,
-    httpsAgent: httpsAgentFor(settings.tls, false),
-    timeoutMs: settings.requestTimeoutMs,
-  });
-  const token = await session.token();
-  const endpoint = settings.endpoint ?? findBlockStorageEndpoint(token.catalog, settings.interface, settings.region);
-  return { auth: session, endpoint };
+  try {
+    const session = new KeystoneSession({
+      authUrl: auth.authUrl,
+      user: auth.user,
+      service: auth.service,
+      httpsAgent: agent(material, false),
+      timeoutMs: settings.requestTimeoutMs,
+    });
+    const token = await session.token();
+    const endpoint = settings.endpoint ?? findBlockStorageEndpoint(token.catalog, settings.interface, settings.region);
+    return { auth: session, endpoint };
+  } catch (err) {
+    throw adviseOnConnect(err);
+  }
 }
 
 /** Authenticates as the settings say and connects to their Block Storage endpoint. */
 export async function connectCinder(settings: ConnectionSettings): Promise<CinderClient> {
-  const { auth, endpoint } = await openSession(settings);
-  return CinderClient.connect({
-    endpoint,
-    auth,
-    httpsAgent: httpsAgentFor(settings.tls, true),
-    maxMicroversion: settings.maxMicroversion,
-    timeoutMs: settings.requestTimeoutMs,
-    retry: settings.retry,
-  });
+  const material = tlsMaterial(settings.tls);
+  const { auth, endpoint } = await openSession(settings, material);
+  try {
+    return await CinderClient.connect({
+      endpoint,
+      auth,
+      httpsAgent: agent(material, true),
+      maxMicroversion: settings.maxMicroversion,
+      timeoutMs: settings.requestTimeoutMs,
+      retry: settings.retry,
+    });
+  } catch (err) {
+    throw adviseOnConnect(err);
+  }
 }

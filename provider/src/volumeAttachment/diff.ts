@@ -2,8 +2,8 @@
  * What a change of inputs means for the attachment: a new connector (or completing) is an in-place
  * attachment-update; a new volume, instance, mode or adopted attachment is a replacement.
  */
-import { UUID_PATTERN } from "./inputs";
-import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "./types";
+import { UUID_PATTERN } from "./shape";
+import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "./shape";
 
 /** The plan for one resource, before deciding the replacement order. */
 export interface AttachmentDiffPlan {

@@ -3,38 +3,34 @@
  * client, the input schema, the diff plan and the output mapping. Runs in the provider process only;
  * {@link VolumeAttachmentProvider} loads it by package name so none of it is serialized into state.
  */
+import { type Attachment, getAttachment, updateAttachment } from "../cinder/attachments";
 import type { CinderClient } from "../cinder/client";
-import { CinderWaitError, isCinderStatus } from "../cinder/errors";
-import { type Attachment, deleteAttachment, getAttachment, updateAttachment } from "../cinder/attachments";
-import { isAttachmentFailureStatus } from "../cinder/attachments/wait";
+import { isCinderStatus } from "../cinder/errors";
 import { getVolume, listVolumesByName } from "../cinder/volumes/requests";
 import { connectCinder } from "../config/connect";
-import { type ConfigLookup, type ConnectionSettings, resolveSettings } from "../config/settings";
-import { planDiff } from "./diff";
-import { AdoptionMismatchError, AttachmentDeleteRefusedError, VolumeLookupError, isDeleteRefusal } from "./errors";
-import { type CheckResult, UUID_PATTERN, checkInputs } from "./inputs";
-import { toOutputs } from "./outputs";
 import {
   type ReliabilityOptions,
   type ReliabilitySettings,
-  completeVerified,
-  createWithRecovery,
-  isAmbiguous,
   reliabilityOptions,
-} from "./recovery";
-import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "./types";
+  resolveReliability,
+} from "../config/reliability";
+import { type ConfigLookup, type ConnectionSettings, resolveSettings } from "../config/settings";
+import { errorMessage } from "../errors";
+import { type VolumeRef, adoptAttachment } from "./adopt";
+import { type CheckResult, checkInputs } from "./check";
+import { planDiff } from "./diff";
+import { VolumeLookupError } from "./errors";
+import { toOutputs } from "./outputs";
+import { completeVerified } from "./recovery/complete";
+import { createWithRecovery } from "./recovery/create";
+import { deleteWithRecovery } from "./recovery/delete";
+import { UUID_PATTERN, type VolumeAttachmentInputs, type VolumeAttachmentOutputs } from "./shape";
 
 /** What `diff` answers, as the dynamic provider protocol takes it. */
 export interface DiffAnswer {
   changes: boolean;
   replaces: string[];
   deleteBeforeReplace: boolean;
-}
-
-/** A volume as the user named it, resolved. */
-interface VolumeRef {
-  readonly id: string;
-  readonly name?: string;
 }
 
 /** A create that got as far as making the attachment: the engine records it instead of leaking it. */
@@ -47,37 +43,44 @@ export interface PartialCreateError extends Error {
 /** Connects a client for the settings (the default is config/connect.ts's; tests give their own). */
 export type Connect = (settings: ConnectionSettings) => Promise<CinderClient>;
 
+/** What {@link AttachmentOperations} is built from. */
+export interface OperationsOptions {
+  /** The connection settings, read on first use. */
+  readonly connection: () => ConnectionSettings;
+  /** Wait and recovery settings over the defaults of config/reliability.ts, read on first use. */
+  readonly reliability?: () => ReliabilitySettings;
+  /** Connects a client for the settings (default: config/connect.ts's). */
+  readonly connect?: Connect;
+}
+
 /** One provider process's operations, sharing one connected client. */
 export class AttachmentOperations {
   private clientPromise?: Promise<CinderClient>;
   private reliabilityOptions?: ReliabilityOptions;
 
-  /**
-   * @param settings read on first use. Optional {@link ReliabilitySettings} fields on it (wait
-   * timeouts, create attempts) override the defaults of recovery.ts.
-   */
-  constructor(
-    private readonly settings: () => ConnectionSettings & ReliabilitySettings,
-    private readonly connect: Connect = connectCinder,
-  ) {}
+  constructor(private readonly options: OperationsOptions) {}
 
   /** Operations configured from stack config (consulted first) and the environment. */
   static fromConfig(config: ConfigLookup, env: NodeJS.ProcessEnv = process.env): AttachmentOperations {
-    return new AttachmentOperations(() => resolveSettings(config, env));
+    return new AttachmentOperations({
+      connection: () => resolveSettings(config, env),
+      reliability: () => resolveReliability(config, env),
+    });
   }
 
   /** The connected client, created on first use. A failed connect is retried by the next call. */
   client(): Promise<CinderClient> {
     if (!this.clientPromise) {
-      this.clientPromise = this.connect(this.settings());
+      const connect = this.options.connect ?? connectCinder;
+      this.clientPromise = Promise.resolve().then(() => connect(this.options.connection()));
       this.clientPromise.catch(() => (this.clientPromise = undefined));
     }
     return this.clientPromise;
   }
 
-  /** Wait and recovery settings, read with the connection settings. */
+  /** Wait and recovery settings, defaults filled. */
   reliability(): ReliabilityOptions {
-    this.reliabilityOptions ??= reliabilityOptions(this.settings());
+    this.reliabilityOptions ??= reliabilityOptions(this.options.reliability?.() ?? {});
     return this.reliabilityOptions;
   }
 
@@ -100,7 +103,7 @@ export class AttachmentOperations {
 
   /**
    * Reserves or connects (then completes when asked), or adopts `attachmentId`. When Cinder's answer
-   * to the create is lost, finds out what it did (see recovery.ts): a create is never sent twice blindly.
+   * to the create is lost, finds out what it did (recovery/create.ts): a create is never sent twice blindly.
    */
   async create(inputs: VolumeAttachmentInputs): Promise<{ id: string; outs: VolumeAttachmentOutputs }> {
     const client = await this.client();
@@ -161,88 +164,13 @@ export class AttachmentOperations {
     return { outs: plain(outs) };
   }
 
-  /**
-   * attachment-delete; an attachment already gone counts as deleted. When Cinder's answer is lost or
-   * a 5xx, the attachment is looked up: gone means deleted, `error_detaching` is reported as such.
-   *
-   * Without service credentials a 500 is not resent blindly: it is Cinder's OSSA-2023-003 refusal
-   * (no Nova to ask) when the attachment is instance-bound and connected, and then it is reported at
-   * once; for any other attachment it is Cinder's own failure, and the delete is sent again.
-   */
+  /** attachment-delete, with the recovery of recovery/delete.ts; an attachment already gone counts as deleted. */
   async delete(id: string): Promise<void> {
-    const client = await this.client();
-    const refusable = !client.actsAsService;
-    try {
-      await deleteAttachment(client, id, { resendAfter500: !refusable });
-    } catch (err) {
-      if (isCinderStatus(err, 404)) return;
-      if (!isAmbiguous(err)) throw refusable && isDeleteRefusal(err) ? new AttachmentDeleteRefusedError(id, err) : err;
-      // A 500 is both Cinder's refusal without Nova (OSSA-2023-003) and its own failure: look first.
-      const left = await getAttachment(client, id).catch((lookup: unknown) => {
-        if (isCinderStatus(lookup, 404)) return undefined;
-        throw err;
-      });
-      if (!left) return;
-      if (isAttachmentFailureStatus(left.status)) {
-        throw new CinderWaitError(
-          `deleting attachment ${id} failed (${err instanceof Error ? err.message : String(err)}) and Cinder ` +
-            `shows it ${left.status}; see the cinder-volume log, then run the destroy again or ` +
-            `\`cinder attachment-delete ${id}\``,
-          left.status,
-        );
-      }
-      const mayBeRefused = left.instanceUuid !== undefined && left.connectionInfo !== undefined;
-      if (refusable && isCinderStatus(err, 500) && !mayBeRefused) {
-        return this.deleteAgain(client, id);
-      }
-      throw refusable && mayBeRefused && isDeleteRefusal(err) ? new AttachmentDeleteRefusedError(id, err) : err;
-    }
-  }
-
-  /** A second attachment-delete after a 500 that cannot have been a refusal, with the client's retries. */
-  private async deleteAgain(client: CinderClient, id: string): Promise<void> {
-    try {
-      await deleteAttachment(client, id);
-    } catch (err) {
-      if (!isCinderStatus(err, 404)) throw err;
-    }
+    return deleteWithRecovery(await this.client(), id);
   }
 
   private async adopt(client: CinderClient, inputs: VolumeAttachmentInputs, id: string, volume: VolumeRef) {
-    let attachment: Attachment;
-    try {
-      attachment = await getAttachment(client, id);
-    } catch (err) {
-      if (isCinderStatus(err, 404)) {
-        throw new AdoptionMismatchError(
-          `attachmentId ${id}: no such attachment to adopt; check the id with cinder attachment-list`,
-        );
-      }
-      throw err;
-    }
-    if (attachment.volumeId !== volume.id) {
-      throw new AdoptionMismatchError(
-        `attachmentId ${id} attaches volume ${attachment.volumeId}, not volumeId ${volume.id}: fix volumeId or attachmentId`,
-      );
-    }
-    if (inputs.instanceUuid && attachment.instanceUuid !== inputs.instanceUuid) {
-      throw new AdoptionMismatchError(
-        `attachmentId ${id} is for instance ${attachment.instanceUuid ?? "(none)"}, not instanceUuid ${inputs.instanceUuid}: fix instanceUuid or leave it out`,
-      );
-    }
-    if (isAttachmentFailureStatus(attachment.status)) {
-      throw new AdoptionMismatchError(
-        `attachmentId ${id} is ${attachment.status} in Cinder and cannot be adopted: delete it with ` +
-          `\`cinder attachment-delete ${id}\` and leave attachmentId out to make a new one`,
-      );
-    }
-    let outs = toOutputs(inputs, attachment, { volumeName: volume.name });
-    if (inputs.connector && !attachment.connectionInfo) {
-      outs = toOutputs(inputs, await updateAttachment(client, id, inputs.connector), {
-        volumeName: volume.name,
-        status: "attaching",
-      });
-    }
+    let outs = await adoptAttachment(client, inputs, id, volume);
     if (inputs.complete && outs.status !== "attached") {
       await this.completeOrRecord(client, outs);
       outs = { ...outs, status: "attached" };
@@ -255,7 +183,7 @@ export class AttachmentOperations {
     try {
       await completeVerified(client, outs.attachmentId, this.reliability());
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       const partial = new Error(
         `attachment ${outs.attachmentId} was created but completing it failed: ${reason}. ` +
           `It is recorded in the stack; run the update again to complete it, or destroy it`,

@@ -1,6 +1,6 @@
 /** Turning a Cinder attachment into VolumeAttachment outputs, with credentials split off as secrets. */
 import type { Attachment } from "../cinder/attachments/schemas";
-import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "./types";
+import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "./shape";
 
 /** Connection-info keys that hold credentials: `auth_password`, `discovery_auth_username`, `keyring`, ... */
 const CREDENTIAL_KEY = /(^|_)(password|username|secret|keyring|token)(_|$)/i;

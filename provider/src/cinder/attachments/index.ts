@@ -9,6 +9,7 @@
  * await deleteAttachment(client, reserved.id);                                            // available again
  * ```
  */
+export * from "./connector";
 export * from "./requests";
 export * from "./schemas";
 export * from "./urls";

@@ -4,14 +4,10 @@
  */
 import type { CinderClient } from "../client";
 import { ATTACHMENTS_API, ATTACHMENT_COMPLETE, ATTACHMENT_MODE } from "../microversion";
-import { attachmentActionURL, attachmentURL, attachmentsURL } from "./urls";
-import {
-  type Attachment,
-  type Connector,
-  attachmentEnvelopeSchema,
-  attachmentListSchema,
-  toWireConnector,
-} from "./schemas";
+import { allPages } from "../paging";
+import { attachmentActionURL, attachmentURL, attachmentsDetailURL, attachmentsURL } from "./urls";
+import { type Connector, toWireConnector } from "./connector";
+import { type Attachment, attachmentEnvelopeSchema, attachmentListSchema } from "./schemas";
 
 /** Options of {@link createAttachment}. */
 export interface CreateAttachmentOpts {
@@ -72,35 +68,51 @@ export interface ListAttachmentsOpts {
   readonly status?: string;
 }
 
-/** attachment-list, detailed (3.27), filtered by volume, instance or status. */
+/** attachment-list, detailed (3.27), filtered by volume, instance or status; every page. */
 export async function listAttachments(client: CinderClient, opts: ListAttachmentsOpts = {}): Promise<Attachment[]> {
   const query: Record<string, string> = {};
   if (opts.volumeId) query.volume_id = opts.volumeId;
   if (opts.instanceId) query.instance_id = opts.instanceId;
   if (opts.status) query.status = opts.status;
-  return client.send({
-    operation: "list attachments",
-    method: "GET",
-    path: `${attachmentsURL()}/detail`,
-    microversion: ATTACHMENTS_API,
-    okStatuses: [200],
-    query,
-    schema: attachmentListSchema(),
-  });
+  return allPages((marker) =>
+    client.send({
+      operation: "list attachments",
+      method: "GET",
+      path: attachmentsDetailURL(),
+      microversion: ATTACHMENTS_API,
+      okStatuses: [200],
+      query: marker ? { ...query, marker } : query,
+      schema: attachmentListSchema(),
+    }),
+  );
+}
+
+/** Options of {@link updateAttachment}. */
+export interface UpdateAttachmentOpts {
+  /**
+   * `rw` or `ro`, sent inside the connector, where attachment-update reads it: the mode of an
+   * attachment made by a create that asked for one (update has no `mode` field of its own).
+   */
+  readonly mode?: "rw" | "ro";
 }
 
 /**
  * attachment-update (3.27): gives a reserved attachment its connector, or replaces the connector of
  * a connected one. Cinder answers with fresh connection info and moves it (back) to `attaching`.
  */
-export async function updateAttachment(client: CinderClient, id: string, connector: Connector): Promise<Attachment> {
+export async function updateAttachment(
+  client: CinderClient,
+  id: string,
+  connector: Connector,
+  opts: UpdateAttachmentOpts = {},
+): Promise<Attachment> {
   return client.send({
     operation: "update attachment",
     method: "PUT",
     path: attachmentURL(id),
     microversion: ATTACHMENTS_API,
     okStatuses: [200],
-    body: { attachment: { connector: toWireConnector(connector) } },
+    body: { attachment: { connector: toWireConnector(connector, opts.mode) } },
     schema: attachmentEnvelopeSchema(),
   });
 }

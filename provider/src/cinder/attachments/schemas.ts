@@ -1,11 +1,12 @@
 /**
  * Wire shapes of the attachments API (snake_case, as cinder/api/v3/views/attachments.py emits them)
- * and their camelCase domain types. This is the only place that knows the wire names.
+ * and their camelCase domain types. With connector.ts, the only place that knows the wire names.
  *
  * Schemas are built inside functions so that a serialized dynamic provider never captures them.
  */
 import { z } from "zod";
 import { once } from "../../once";
+import { type Page, pageSchema } from "../paging";
 
 /** Attachment statuses Cinder reports (`attach_status`). */
 export type AttachmentStatus =
@@ -36,55 +37,6 @@ export interface Attachment {
    * (and `attachment_id`). Absent for a reserved attachment. Holds credentials: never log it.
    */
   readonly connectionInfo?: Readonly<Record<string, unknown>>;
-}
-
-/** The host-side description of where a volume is to be connected (os-brick's connector). */
-export interface Connector {
-  /** iSCSI initiator IQN. */
-  readonly initiator?: string;
-  readonly ip?: string;
-  readonly host?: string;
-  readonly platform?: string;
-  readonly osType?: string;
-  readonly multipath?: boolean;
-  readonly mountpoint?: string;
-  /** Fibre Channel port WWNs. */
-  readonly wwpns?: readonly string[];
-  /** Fibre Channel node WWNs. */
-  readonly wwnns?: readonly string[];
-  /** NVMe-oF host NQN. */
-  readonly nqn?: string;
-  /** Attach mode sent inside the connector, the pre-3.54 way. */
-  readonly mode?: string;
-  /** Driver-specific fields sent as given. */
-  readonly extra?: Readonly<Record<string, string | number | boolean>>;
-}
-
-/** Wire names of {@link Connector}'s typed fields. */
-export const CONNECTOR_WIRE_NAMES = {
-  initiator: "initiator",
-  ip: "ip",
-  host: "host",
-  platform: "platform",
-  osType: "os_type",
-  multipath: "multipath",
-  mountpoint: "mountpoint",
-  wwpns: "wwpns",
-  wwnns: "wwnns",
-  nqn: "nqn",
-  mode: "mode",
-} as const satisfies Record<Exclude<keyof Connector, "extra">, string>;
-
-/** The connector as Cinder takes it. */
-export function toWireConnector(connector: Connector): Record<string, unknown> {
-  const wire: Record<string, unknown> = { ...connector.extra };
-  for (const [field, wireName] of Object.entries(CONNECTOR_WIRE_NAMES)) {
-    const value = connector[field as keyof typeof CONNECTOR_WIRE_NAMES];
-    if (value !== undefined) {
-      wire[wireName] = value;
-    }
-  }
-  return wire;
 }
 
 /** Cinder writes unset dates as `''`. */
@@ -127,7 +79,7 @@ export const attachmentEnvelopeSchema = once(() =>
   z.object({ attachment: attachmentWireSchema() }).transform((body) => body.attachment),
 );
 
-/** `{"attachments": [...]}` */
-export const attachmentListSchema = once(() =>
-  z.object({ attachments: z.array(attachmentWireSchema()) }).transform((body) => body.attachments),
+/** `{"attachments": [...], "attachments_links": [...]}`: one page of a list. */
+export const attachmentListSchema = once((): z.ZodType<Page<Attachment>> =>
+  pageSchema("attachments", attachmentWireSchema()),
 );

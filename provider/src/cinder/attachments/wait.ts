@@ -5,6 +5,7 @@
  */
 import type { CinderClient } from "../client";
 import { CinderWaitError, isCinderStatus } from "../errors";
+import { again, growingPauses, repeat, settled } from "../repeat";
 import { getVolume } from "../volumes/requests";
 import type { Volume } from "../volumes/schemas";
 import { getAttachment } from "./requests";
@@ -116,27 +117,30 @@ async function poll<T>(
 ): Promise<T> {
   const wanted = typeof targets === "string" ? targets : targets.join("|");
   const started = Date.now();
-  let interval = options.intervalMs ?? 250;
-  const maxInterval = options.maxIntervalMs ?? 2_000;
-  for (;;) {
-    const seen = await observe();
-    const reached = seen.reached ?? (typeof targets !== "string" && targets.includes(seen.status));
-    if (reached) return seen.value;
-    if (seen.failed) {
-      throw new CinderWaitError(
-        `${subject} is ${seen.status} in Cinder while waiting for ${wanted}: Cinder gave up on it; ` +
-          `see the cinder-volume log and \`cinder message-list\` for the cause`,
-        seen.status,
+  return repeat(
+    async () => {
+      const seen = await observe();
+      const reached = seen.reached ?? (typeof targets !== "string" && targets.includes(seen.status));
+      if (reached) return settled(seen.value);
+      if (seen.failed) {
+        throw new CinderWaitError(
+          `${subject} is ${seen.status} in Cinder while waiting for ${wanted}: Cinder gave up on it; ` +
+            `see the cinder-volume log and \`cinder message-list\` for the cause`,
+          seen.status,
+        );
+      }
+      const elapsed = (Date.now() - started) / 1000;
+      return again<T>(
+        new CinderWaitError(
+          `${subject} is still ${seen.status} in Cinder after ${elapsed.toFixed(1)} s of waiting for ${wanted}`,
+          seen.status,
+        ),
       );
-    }
-    const elapsed = Date.now() - started;
-    if (elapsed >= options.timeoutMs) {
-      throw new CinderWaitError(
-        `${subject} is still ${seen.status} in Cinder after ${(elapsed / 1000).toFixed(1)} s of waiting for ${wanted}`,
-        seen.status,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(interval, Math.max(0, options.timeoutMs - elapsed))));
-    interval = Math.min(maxInterval, interval * 1.5);
-  }
+    },
+    {
+      pauseMs: growingPauses(options.intervalMs ?? 250, 1.5, options.maxIntervalMs ?? 2_000),
+      deadline: started + options.timeoutMs,
+      atDeadline: "shorten",
+    },
+  );
 }

@@ -1,6 +1,7 @@
 /** Wire shapes of the volumes API (the fields this provider reads) and their domain type. */
 import { z } from "zod";
 import { once } from "../../once";
+import { type Page, pageSchema } from "../paging";
 
 /** A Cinder volume, as far as attaching it is concerned. */
 export interface Volume {
@@ -39,7 +40,5 @@ export const volumeEnvelopeSchema = once(() =>
   z.object({ volume: volumeWireSchema() }).transform((body) => body.volume),
 );
 
-/** `{"volumes": [...]}` */
-export const volumeListSchema = once(() =>
-  z.object({ volumes: z.array(volumeWireSchema()) }).transform((body) => body.volumes),
-);
+/** `{"volumes": [...], "volumes_links": [...]}`: one page of a list. */
+export const volumeListSchema = once((): z.ZodType<Page<Volume>> => pageSchema("volumes", volumeWireSchema()));

@@ -2,4 +2,4 @@
  * The provider's runtime entry point (`pulumi-cinder-attachment/runtime`), loaded by package name
  * inside the provider process by {@link VolumeAttachmentProvider}.
  */
-export { AttachmentOperations } from "./operations";
+export { AttachmentOperations } from "../volumeAttachment/operations";

@@ -4,9 +4,9 @@
  * and configuration is read there (in `configure`), never captured at program time.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { AttachmentOperations } from "./operations";
+import type { AttachmentOperations } from "../volumeAttachment/operations";
+import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "../volumeAttachment/shape";
 import type * as Runtime from "./runtime";
-import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "./types";
 
 /**
  * Implements `pulumi.dynamic.ResourceProvider` for Cinder attachments (attach/detach V2, 3.27+).
@@ -29,7 +29,7 @@ export class VolumeAttachmentProvider implements pulumi.dynamic.ResourceProvider
     _olds: VolumeAttachmentInputs,
     news: VolumeAttachmentInputs,
   ): Promise<pulumi.dynamic.CheckResult<VolumeAttachmentInputs>> {
-    return this.ops().check(news as unknown as Record<string, unknown>);
+    return this.ops().check(news);
   }
 
   async diff(

@@ -1,4 +1,5 @@
 /** Choosing the Block Storage endpoint from a Keystone service catalog. Pure: no I/O. */
+import { ProviderError } from "../../errors";
 import type { CatalogService } from "./schemas";
 
 /** Service types of Block Storage v3, in the order they are tried (the official one first). */
@@ -8,11 +9,8 @@ export const BLOCK_STORAGE_TYPES = ["block-storage", "volumev3"] as const;
 export type EndpointInterface = "public" | "internal" | "admin";
 
 /** The catalog has no endpoint that fits; the message lists what it does have. */
-export class EndpointNotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "EndpointNotFoundError";
-  }
+export class EndpointNotFoundError extends ProviderError {
+  static override readonly kind: string = "EndpointNotFoundError";
 }
 
 /**
@@ -40,6 +38,6 @@ export function findBlockStorageEndpoint(
   throw new EndpointNotFoundError(
     `The service catalog has no ${BLOCK_STORAGE_TYPES.join(" or ")} endpoint with interface "${iface}"` +
       `${region ? ` in region "${region}"` : ""}. It offers: ${offered || "nothing"}. ` +
-      `Fix the region or interface, ask the cloud's operators for the endpoint, or set the endpoint explicitly (cinder:endpoint).`,
+      `Fix the region or interface, ask the cloud's operators for the endpoint, or set the endpoint explicitly.`,
   );
 }

@@ -7,8 +7,9 @@
 import { Agent as HttpAgent } from "node:http";
 import type { Agent } from "node:https";
 import axios, { type AxiosInstance } from "axios";
-import type { AuthSession } from "../cinder/auth";
-import { connectionAdvice, connectionErrorCode } from "../cinder/errors";
+import { ProviderError } from "../../errors";
+import { connectionErrorCode, describeConnectionFailure } from "../../http/connection";
+import type { AuthSession } from "../session";
 import { type Credentials, type Scope, authRequestBody } from "./authRequest";
 import { type IssuedToken, keystoneErrorSchema, tokenBodySchema } from "./schemas";
 
@@ -16,14 +17,17 @@ import { type IssuedToken, keystoneErrorSchema, tokenBodySchema } from "./schema
 const EXPIRY_MARGIN_MS = 120_000;
 
 /** Keystone refused to issue a token, or could not be reached. The message says what to fix. */
-export class KeystoneAuthError extends Error {
+export class KeystoneAuthError extends ProviderError {
+  static override readonly kind: string = "KeystoneAuthError";
+
   constructor(
     message: string,
     /** Keystone's HTTP status, when it answered. */
     readonly status?: number,
+    /** The system error code when Keystone did not answer (`ECONNREFUSED`, a TLS failure, ...). */
+    readonly code?: string,
   ) {
     super(message);
-    this.name = "KeystoneAuthError";
   }
 }
 
@@ -86,7 +90,9 @@ class TokenHolder {
       const code = connectionErrorCode(err);
       throw new KeystoneAuthError(
         `Keystone at ${this.http.defaults.baseURL ?? "?"} did not answer (${code}): ` +
-          connectionAdvice(code, "check the auth URL (cinder:authUrl, auth.auth_url in clouds.yaml, OS_AUTH_URL)"),
+          (describeConnectionFailure(code) ?? "check the auth URL"),
+        undefined,
+        code,
       );
     });
     if (response.status !== 201 && response.status !== 200) {

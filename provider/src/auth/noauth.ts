@@ -1,23 +1,5 @@
-/**
- * How requests authenticate. The client asks for headers per request and asks once for fresh ones
- * after a 401, so a Keystone session can renew its token without the client knowing about Keystone.
- */
-
-/** Supplies authentication headers to the Cinder client. */
-export interface AuthSession {
-  /** Headers for one request (e.g. `X-Auth-Token`, `X-Service-Token`). */
-  headers(): Promise<Record<string, string>>;
-  /**
-   * Called once after Cinder answered 401. Resolves true when fresh credentials were obtained and
-   * the request may be sent again; false when renewing cannot help.
-   */
-  renew(): Promise<boolean>;
-  /**
-   * Whether requests carry a service token (or, with noauth, service roles). Cinder lets only such
-   * requests delete an instance-bound, connected attachment without asking Nova (OSSA-2023-003).
-   */
-  readonly actsAsService: boolean;
-}
+/** The session of a Cinder running with `auth_strategy = noauth`: identity asserted in headers. */
+import type { AuthSession } from "./session";
 
 /** Identity asserted to a Cinder running with `auth_strategy = noauth`. */
 export interface NoAuthIdentity {

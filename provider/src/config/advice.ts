@@ -1,0 +1,43 @@
+/**
+ * Advice that names settings, added to errors of the layers below (HTTP, auth, Cinder client), which
+ * describe a failure without knowing where settings come from.
+ */
+import { EndpointNotFoundError } from "../auth/keystone/catalog";
+import { KeystoneAuthError } from "../auth/keystone/session";
+import { CinderConnectionError } from "../cinder/errors";
+import { withAdvice } from "../errors";
+import { tlsFailureOf } from "../http/connection";
+import { describeSetting } from "./settings";
+
+/** What to set for a TLS failure of `code`; undefined when the code is no TLS failure. */
+function tlsAdvice(code: string): string | undefined {
+  switch (tlsFailureOf(code)) {
+    case "server-certificate":
+      return `give the CA bundle that signed it as cacert (${describeSetting("cacert")}), or set insecure to skip verification (${describeSetting("insecure")})`;
+    case "client-certificate":
+      return `give it as cert and its private key as key (${describeSetting("cert")}; ${describeSetting("key")})`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The error of a failed connect (Keystone token, catalog, version discovery), with the settings that
+ * fix it named; other errors are returned as they are.
+ */
+export function adviseOnConnect(err: unknown): unknown {
+  if (CinderConnectionError.isInstance(err)) {
+    const advice = tlsAdvice(err.code);
+    return advice ? withAdvice(err, advice) : withAdvice(err, `the endpoint is ${describeSetting("endpoint")}`);
+  }
+  if (KeystoneAuthError.isInstance(err) && err.code !== undefined) {
+    return withAdvice(err, tlsAdvice(err.code) ?? `the auth URL is ${describeSetting("authUrl")}`);
+  }
+  if (EndpointNotFoundError.isInstance(err)) {
+    return withAdvice(
+      err,
+      `region is ${describeSetting("region")}, interface ${describeSetting("interface")}, endpoint ${describeSetting("endpoint")}`,
+    );
+  }
+  return err;
+}

@@ -1,0 +1,2 @@
+/** HTTP methods the OpenStack APIs here use. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
