@@ -105,15 +105,7 @@ cmd_stop() {
   reap_groups 5 epmd
   stop_unowned_epmd
   wait "$pg_job" || true
-  # anything of ours that a lost pid file hid
-  local strays pid
-  strays=$(stray_pids)
-  if [[ -n $strays ]]; then
-    log "stray processes: ${strays//$'\n'/ }"
-    for pid in $strays; do kill -TERM "$pid" 2>/dev/null || true; done
-    sleep 2
-    for pid in $(stray_pids); do kill -9 "$pid" 2>/dev/null || true; done
-  fi
+  stop_strays
   rm -f "$S/env.sh" "$S/env.json"
   log "stop done"
 }

@@ -102,6 +102,17 @@ stray_pids() {
   done
 }
 
+# End what of ours a lost pid file hid: SIGTERM, then SIGKILL after 2 s.
+stop_strays() {
+  local strays pid
+  strays=$(stray_pids)
+  [[ -n $strays ]] || return 0
+  log "stray processes: ${strays//$'\n'/ }"
+  for pid in $strays; do kill -TERM "$pid" 2>/dev/null || true; done
+  sleep 2
+  for pid in $(stray_pids); do kill -9 "$pid" 2>/dev/null || true; done
+}
+
 # An epmd started with exactly our command line but whose pid file was lost
 # (e.g. a start interrupted by a stop): end it when no node is registered.
 stop_unowned_epmd() {
