@@ -1,6 +1,7 @@
 /** Only configured hosts may receive a volume. */
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, configOf, connectorOf, message, patterns, show, showRules, str } from "./common";
+import { VolumeAttachment, connectorOf, message, patterns, show, showRules, str } from "./common";
+import { policyConfig, stringList } from "./config";
 
 /** Configuration of {@link allowedConnectorHosts}. */
 export interface AllowedConnectorHostsConfig {
@@ -11,7 +12,13 @@ export interface AllowedConnectorHostsConfig {
 }
 
 const NAME = "cinder-allowed-connector-hosts";
-const DEFAULTS: AllowedConnectorHostsConfig = { allowedHosts: [], allowedHostPatterns: [] };
+const CONFIG = policyConfig<AllowedConnectorHostsConfig>(
+  { allowedHosts: [], allowedHostPatterns: [] },
+  {
+    allowedHosts: stringList("Host names allowed as connector.host (case-insensitive)."),
+    allowedHostPatterns: stringList("Regular expressions matching whole allowed host names (case-insensitive)."),
+  },
+);
 
 /**
  * `connector.host` must be one of `allowedHosts` or match one of `allowedHostPatterns`. Not applicable
@@ -21,24 +28,9 @@ export const allowedConnectorHosts: ResourceValidationPolicy = {
   name: NAME,
   description: "A volume may only be connected to a host the storage team allows (connector.host).",
   enforcementLevel: "mandatory",
-  configSchema: {
-    properties: {
-      allowedHosts: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.allowedHosts,
-        description: "Host names allowed as connector.host (case-insensitive).",
-      },
-      allowedHostPatterns: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.allowedHostPatterns,
-        description: "Regular expressions matching whole allowed host names (case-insensitive).",
-      },
-    },
-  },
+  configSchema: CONFIG.schema,
   validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
-    const config = configOf(args, DEFAULTS);
+    const config = CONFIG.read(args);
     if (config.allowedHosts.length === 0 && config.allowedHostPatterns.length === 0) {
       args.notApplicable("no allowedHosts or allowedHostPatterns configured");
     }

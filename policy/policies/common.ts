@@ -146,20 +146,6 @@ export function patterns(policy: string, key: string, patterns: readonly string[
   return { sources: patterns, test: (value) => compiled.some((re) => re.test(value)) };
 }
 
-/**
- * The policy's configuration with defaults for keys not given. The engine fills schema defaults
- * itself; this makes the policies behave the same when called without an engine (tests, older CLIs).
- */
-export function configOf<T extends object>(args: { getConfig<C extends object>(): C }, defaults: T): T {
-  const given = args.getConfig<Partial<T>>();
-  const merged: T = { ...defaults };
-  for (const key of Object.keys(defaults) as (keyof T)[]) {
-    const value = given[key];
-    if (value !== undefined && value !== null) merged[key] = value;
-  }
-  return merged;
-}
-
 /** A VolumeAttachment in a stack, as stack policies use it. */
 export interface StackAttachment {
   /** The resource as the engine gave it. */

@@ -1,6 +1,7 @@
 /** Connection credentials must only ever be stored as secrets. */
 import { type PolicyResource, type StackValidationPolicy, validateStackResourcesOfType } from "@pulumi/policy";
-import { VolumeAttachment, configOf, ifKnown, message, show, type Props } from "./common";
+import { VolumeAttachment, ifKnown, message, show, type Props } from "./common";
+import { policyConfig, stringList } from "./config";
 
 /** Configuration of {@link credentialsStaySecret}. */
 export interface CredentialsStaySecretConfig {
@@ -13,10 +14,19 @@ export interface CredentialsStaySecretConfig {
 const NAME = "cinder-credentials-stay-secret";
 /** The output that carries the connection's credentials; the SDK lists it in `additionalSecretOutputs`. */
 export const CREDENTIALS_OUTPUT = "credentials";
-const DEFAULTS: CredentialsStaySecretConfig = {
-  credentialKeyPattern: "(^|_)(password|passwd|username|secret|keyring|token)(_|$)",
-  ignoredKeys: ["secret_uuid", "secret_type"],
-};
+const CONFIG = policyConfig<CredentialsStaySecretConfig>(
+  {
+    credentialKeyPattern: "(^|_)(password|passwd|username|secret|keyring|token)(_|$)",
+    ignoredKeys: ["secret_uuid", "secret_type"],
+  },
+  {
+    credentialKeyPattern: {
+      type: "string",
+      description: "Regular expression (searched, case-insensitive) for keys holding credentials.",
+    },
+    ignoredKeys: stringList("Keys matching credentialKeyPattern that are not credentials."),
+  },
+);
 
 /**
  * Over the stack's outputs: every VolumeAttachment must keep `credentials` in `additionalSecretOutputs`
@@ -31,23 +41,9 @@ export const credentialsStaySecret: StackValidationPolicy = {
   description:
     "Attachment credentials (auth_username, auth_password, ...) must stay secret: only in the credentials output, which must stay in additionalSecretOutputs.",
   enforcementLevel: "mandatory",
-  configSchema: {
-    properties: {
-      credentialKeyPattern: {
-        type: "string",
-        default: DEFAULTS.credentialKeyPattern,
-        description: "Regular expression (searched, case-insensitive) for keys holding credentials.",
-      },
-      ignoredKeys: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.ignoredKeys,
-        description: "Keys matching credentialKeyPattern that are not credentials.",
-      },
-    },
-  },
+  configSchema: CONFIG.schema,
   validateStack: validateStackResourcesOfType(VolumeAttachment, (_props, args, reportViolation) => {
-    const config = configOf(args, DEFAULTS);
+    const config = CONFIG.read(args);
     let pattern: RegExp;
     try {
       pattern = new RegExp(config.credentialKeyPattern, "i");

@@ -1,6 +1,7 @@
 /** A connected volume must say which server it is for, unless the host is a known non-Nova host. */
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, configOf, connectorOf, message, patterns, show, showRules, str } from "./common";
+import { VolumeAttachment, connectorOf, message, patterns, show, showRules, str } from "./common";
+import { policyConfig, stringList } from "./config";
 
 /** Configuration of {@link fullAttachNamesInstance}. */
 export interface FullAttachNamesInstanceConfig {
@@ -11,7 +12,13 @@ export interface FullAttachNamesInstanceConfig {
 }
 
 const NAME = "cinder-full-attach-names-instance";
-const DEFAULTS: FullAttachNamesInstanceConfig = { externalHosts: [], externalHostPatterns: [] };
+const CONFIG = policyConfig<FullAttachNamesInstanceConfig>(
+  { externalHosts: [], externalHostPatterns: [] },
+  {
+    externalHosts: stringList("connector.host values of hosts that are not Nova instances (case-insensitive)."),
+    externalHostPatterns: stringList("Regular expressions matching whole external host names (case-insensitive)."),
+  },
+);
 
 /**
  * A full attach (one with a connector) must set `instanceUuid`, unless its `connector.host` is listed
@@ -22,29 +29,14 @@ export const fullAttachNamesInstance: ResourceValidationPolicy = {
   description:
     "A full attach (with a connector) must name the instance it is for, or go to a host marked external in config.",
   enforcementLevel: "mandatory",
-  configSchema: {
-    properties: {
-      externalHosts: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.externalHosts,
-        description: "connector.host values of hosts that are not Nova instances (case-insensitive).",
-      },
-      externalHostPatterns: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.externalHostPatterns,
-        description: "Regular expressions matching whole external host names (case-insensitive).",
-      },
-    },
-  },
+  configSchema: CONFIG.schema,
   validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
     const connector = connectorOf(args.props);
     if (connector === undefined) {
       args.notApplicable("a reservation (no connector) is not a full attach");
     }
     if (str(args.props, "instanceUuid") !== undefined) return;
-    const config = configOf(args, DEFAULTS);
+    const config = CONFIG.read(args);
     const host = str(connector, "host");
     const external = patterns(NAME, "externalHostPatterns", config.externalHostPatterns, true);
     if (

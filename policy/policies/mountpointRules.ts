@@ -1,6 +1,7 @@
 /** Device paths a connector may (or may not) name. */
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, configOf, connectorOf, message, patterns, show, showRules, str } from "./common";
+import { VolumeAttachment, connectorOf, message, patterns, show, showRules, str } from "./common";
+import { policyConfig, stringList } from "./config";
 
 /** Configuration of {@link mountpointRules}. */
 export interface MountpointRulesConfig {
@@ -13,11 +14,18 @@ export interface MountpointRulesConfig {
 }
 
 const NAME = "cinder-mountpoint";
-const DEFAULTS: MountpointRulesConfig = {
-  required: false,
-  allowedPatterns: [],
-  forbiddenPatterns: ["/dev/[sv]da", "/dev/xvda", "/dev/nvme0n1"],
-};
+const CONFIG = policyConfig<MountpointRulesConfig>(
+  {
+    required: false,
+    allowedPatterns: [],
+    forbiddenPatterns: ["/dev/[sv]da", "/dev/xvda", "/dev/nvme0n1"],
+  },
+  {
+    required: { type: "boolean", description: "Every connector must set mountpoint." },
+    allowedPatterns: stringList("Regular expressions a mountpoint must match (whole path); empty allows any."),
+    forbiddenPatterns: stringList("Regular expressions a mountpoint must not match (whole path)."),
+  },
+);
 
 /**
  * `connector.mountpoint` must not name a forbidden device (default: the usual root disks), must match
@@ -27,29 +35,13 @@ export const mountpointRules: ResourceValidationPolicy = {
   name: NAME,
   description: "connector.mountpoint must not name a root disk, and must follow the configured device naming.",
   enforcementLevel: "advisory",
-  configSchema: {
-    properties: {
-      required: { type: "boolean", default: DEFAULTS.required, description: "Every connector must set mountpoint." },
-      allowedPatterns: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.allowedPatterns,
-        description: "Regular expressions a mountpoint must match (whole path); empty allows any.",
-      },
-      forbiddenPatterns: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.forbiddenPatterns,
-        description: "Regular expressions a mountpoint must not match (whole path).",
-      },
-    },
-  },
+  configSchema: CONFIG.schema,
   validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
     const connector = connectorOf(args.props);
     if (connector === undefined) {
       args.notApplicable("a reservation (no connector) has no mountpoint");
     }
-    const config = configOf(args, DEFAULTS);
+    const config = CONFIG.read(args);
     const mountpoint = str(connector, "mountpoint");
     const report = (problem: string, fix: string): void =>
       reportViolation(

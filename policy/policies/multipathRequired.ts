@@ -1,6 +1,7 @@
 /** Hosts that must reach their volumes over more than one path. */
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, bool, configOf, connectorOf, message, patterns, show, showRules, str } from "./common";
+import { VolumeAttachment, bool, connectorOf, message, patterns, show, showRules, str } from "./common";
+import { policyConfig, stringList } from "./config";
 
 /** When {@link multipathRequired} applies. */
 export type MultipathWhen = "always" | "hosts-matching";
@@ -14,7 +15,19 @@ export interface MultipathRequiredConfig {
 }
 
 const NAME = "cinder-multipath-required";
-const DEFAULTS: MultipathRequiredConfig = { when: "always", hostPatterns: [] };
+const CONFIG = policyConfig<MultipathRequiredConfig>(
+  { when: "always", hostPatterns: [] },
+  {
+    when: {
+      type: "string",
+      enum: ["always", "hosts-matching"],
+      description: "always: every connector; hosts-matching: connectors whose host matches hostPatterns.",
+    },
+    hostPatterns: stringList(
+      "With when: hosts-matching, regular expressions matching whole host names (case-insensitive).",
+    ),
+  },
+);
 
 /**
  * `connector.multipath` must be true: on every connector (`when: always`, the default) or on those
@@ -24,24 +37,9 @@ export const multipathRequired: ResourceValidationPolicy = {
   name: NAME,
   description: "Connectors must use multipath, so a single path failure does not take the volume away.",
   enforcementLevel: "advisory",
-  configSchema: {
-    properties: {
-      when: {
-        type: "string",
-        enum: ["always", "hosts-matching"],
-        default: DEFAULTS.when,
-        description: "always: every connector; hosts-matching: connectors whose host matches hostPatterns.",
-      },
-      hostPatterns: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.hostPatterns,
-        description: "With when: hosts-matching, regular expressions matching whole host names (case-insensitive).",
-      },
-    },
-  },
+  configSchema: CONFIG.schema,
   validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
-    const config = configOf(args, DEFAULTS);
+    const config = CONFIG.read(args);
     const connector = connectorOf(args.props);
     if (connector === undefined) {
       args.notApplicable("a reservation (no connector) has no paths");

@@ -1,6 +1,7 @@
 /** Attachments of critical volumes must be protected against deletion. */
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, configOf, message, patterns, show, str } from "./common";
+import { VolumeAttachment, message, patterns, show, str } from "./common";
+import { policyConfig, stringList } from "./config";
 
 /** Configuration of {@link protectedVolumes}. */
 export interface ProtectedVolumesConfig {
@@ -11,7 +12,15 @@ export interface ProtectedVolumesConfig {
 }
 
 const NAME = "cinder-protected-volumes";
-const DEFAULTS: ProtectedVolumesConfig = { volumes: [], volumePatterns: [] };
+const CONFIG = policyConfig<ProtectedVolumesConfig>(
+  { volumes: [], volumePatterns: [] },
+  {
+    volumes: stringList("Volume IDs or names whose attachments must be protected."),
+    volumePatterns: stringList(
+      "Regular expressions matching whole volume IDs or names whose attachments must be protected.",
+    ),
+  },
+);
 
 /**
  * An attachment of a volume listed in `volumes`/`volumePatterns` must set `protect: true`, so that a
@@ -22,24 +31,9 @@ export const protectedVolumes: ResourceValidationPolicy = {
   name: NAME,
   description: "Attachments of volumes listed as critical must set the protect resource option.",
   enforcementLevel: "mandatory",
-  configSchema: {
-    properties: {
-      volumes: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.volumes,
-        description: "Volume IDs or names whose attachments must be protected.",
-      },
-      volumePatterns: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.volumePatterns,
-        description: "Regular expressions matching whole volume IDs or names whose attachments must be protected.",
-      },
-    },
-  },
+  configSchema: CONFIG.schema,
   validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
-    const config = configOf(args, DEFAULTS);
+    const config = CONFIG.read(args);
     if (config.volumes.length === 0 && config.volumePatterns.length === 0) {
       args.notApplicable("no volumes or volumePatterns configured");
     }

@@ -1,7 +1,7 @@
 /** A volume connected to several hosts must be read-only on each of them. */
 import { type StackValidationPolicy, validateStackResourcesOfType } from "@pulumi/policy";
 import { VolumeAttachment, message, show } from "./common";
-import { type VolumeListSetting, volumeGroups, volumeListSchema } from "./volumeList";
+import { type VolumeListSetting, volumeGroups, volumeListConfig } from "./volumeList";
 
 /** Configuration of {@link sharedVolumeReadOnly}. */
 export interface SharedVolumeReadOnlyConfig {
@@ -30,7 +30,7 @@ export const sharedVolumeReadOnly: StackValidationPolicy = {
   description:
     'A volume attached to more than one host in the stack must be attached with mode "ro" everywhere, unless allowed in config.',
   enforcementLevel: "mandatory",
-  configSchema: { properties: volumeListSchema(WRITABLE) },
+  configSchema: volumeListConfig(WRITABLE).schema,
   validateStack: validateStackResourcesOfType(VolumeAttachment, (_props, args, reportViolation) => {
     for (const { volume, attachments: group, listed } of volumeGroups(NAME, args, WRITABLE)) {
       const hosts = [...new Set(group.map((a) => a.host ?? `resource ${a.name}`))];

@@ -1,7 +1,7 @@
 /** A volume that is not multiattach may be attached only once. */
 import { type StackValidationPolicy, validateStackResourcesOfType } from "@pulumi/policy";
 import { VolumeAttachment, message, show } from "./common";
-import { type VolumeListSetting, volumeGroups, volumeListSchema } from "./volumeList";
+import { type VolumeListSetting, volumeGroups, volumeListConfig } from "./volumeList";
 
 /** Configuration of {@link singleAttachmentPerVolume}. */
 export interface SingleAttachmentPerVolumeConfig {
@@ -29,7 +29,7 @@ export const singleAttachmentPerVolume: StackValidationPolicy = {
   description:
     "No two attachments in the stack may target the same volume unless config lists that volume as multiattach.",
   enforcementLevel: "mandatory",
-  configSchema: { properties: volumeListSchema(MULTIATTACH) },
+  configSchema: volumeListConfig(MULTIATTACH).schema,
   validateStack: validateStackResourcesOfType(VolumeAttachment, (_props, args, reportViolation) => {
     for (const { volume, attachments: group, listed } of volumeGroups(NAME, args, MULTIATTACH)) {
       if (group.length < 2 || listed) continue;

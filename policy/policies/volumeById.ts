@@ -1,6 +1,7 @@
 /** Refer to volumes by ID, not by name. */
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, configOf, message, patterns, show, str } from "./common";
+import { VolumeAttachment, message, patterns, show, str } from "./common";
+import { policyConfig, stringList } from "./config";
 
 /** Configuration of {@link volumeById}. */
 export interface VolumeByIdConfig {
@@ -9,7 +10,12 @@ export interface VolumeByIdConfig {
 }
 
 const NAME = "cinder-volume-by-id";
-const DEFAULTS: VolumeByIdConfig = { allowedNamePatterns: [] };
+const CONFIG = policyConfig<VolumeByIdConfig>(
+  { allowedNamePatterns: [] },
+  {
+    allowedNamePatterns: stringList("Regular expressions matching whole volume names that may be used instead of IDs."),
+  },
+);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -21,20 +27,11 @@ export const volumeById: ResourceValidationPolicy = {
   name: NAME,
   description: "volumeId should be the volume's ID, not its name (names are neither unique nor stable).",
   enforcementLevel: "advisory",
-  configSchema: {
-    properties: {
-      allowedNamePatterns: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULTS.allowedNamePatterns,
-        description: "Regular expressions matching whole volume names that may be used instead of IDs.",
-      },
-    },
-  },
+  configSchema: CONFIG.schema,
   validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
     const volumeId = str(args.props, "volumeId");
     if (volumeId === undefined || UUID.test(volumeId)) return;
-    const config = configOf(args, DEFAULTS);
+    const config = CONFIG.read(args);
     if (patterns(NAME, "allowedNamePatterns", config.allowedNamePatterns).test(volumeId)) return;
     reportViolation(
       message({

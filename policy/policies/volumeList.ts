@@ -3,19 +3,9 @@
  * matching whole IDs or names (e.g. the multiattach volumes, or the volumes that may be writable on
  * several hosts), with its config schema and the stack's attachments grouped by volume against it.
  */
-import type { PolicyConfigSchema, StackValidationArgs } from "@pulumi/policy";
-import {
-  type StackAttachment,
-  byVolume,
-  configOf,
-  patterns,
-  stackAttachments,
-  volumeKeys,
-  volumeListed,
-} from "./common";
-
-/** The JSON schema of one config key (the type `@pulumi/policy` does not export by name). */
-type PropertySchema = PolicyConfigSchema["properties"][string];
+import type { StackValidationArgs } from "@pulumi/policy";
+import { type StackAttachment, byVolume, patterns, stackAttachments, volumeKeys, volumeListed } from "./common";
+import { type PolicyConfig, policyConfig, stringList } from "./config";
 
 /** The two config keys of a volume list and what each holds. */
 export interface VolumeListSetting {
@@ -27,18 +17,15 @@ export interface VolumeListSetting {
   readonly patternsDescription: string;
 }
 
-/** The schema of both keys: arrays of strings, empty by default. */
-export function volumeListSchema(setting: VolumeListSetting): Record<string, PropertySchema> {
-  const list = (description: string): PropertySchema => ({
-    type: "array",
-    items: { type: "string" },
-    default: [],
-    description,
-  });
-  return {
-    [setting.names]: list(setting.namesDescription),
-    [setting.patterns]: list(setting.patternsDescription),
-  };
+/** The configuration of both keys: lists of strings, empty by default. */
+export function volumeListConfig(setting: VolumeListSetting): PolicyConfig<Record<string, string[]>> {
+  return policyConfig<Record<string, string[]>>(
+    { [setting.names]: [], [setting.patterns]: [] },
+    {
+      [setting.names]: stringList(setting.namesDescription),
+      [setting.patterns]: stringList(setting.patternsDescription),
+    },
+  );
 }
 
 /** The attachments of one volume in the stack. */
@@ -56,7 +43,7 @@ export interface VolumeGroup {
  * @throws Error naming the policy and key when a configured pattern does not compile.
  */
 export function volumeGroups(policy: string, args: StackValidationArgs, setting: VolumeListSetting): VolumeGroup[] {
-  const config = configOf<Record<string, string[]>>(args, { [setting.names]: [], [setting.patterns]: [] });
+  const config = volumeListConfig(setting).read(args);
   const names = config[setting.names] ?? [];
   const set = patterns(policy, setting.patterns, config[setting.patterns] ?? []);
   return [...byVolume(stackAttachments(args.resources))].map(([volume, attachments]) => ({

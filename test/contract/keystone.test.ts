@@ -36,13 +36,28 @@ async function connectAndList(config: (key: string) => string | undefined, env: 
   return client;
 }
 
+/** The bodies of the token requests (`POST /v3/auth/tokens`) a proxy in front of Keystone saw, in order. */
+function tokenRequestBodies(keystone: CinderProxy): unknown[] {
+  return keystone.exchanges
+    .filter((e) => e.method === "POST" && e.path.endsWith("/auth/tokens"))
+    .map((e) => JSON.parse(e.requestBody) as unknown);
+}
+
 describe("each authentication method reaches the Keystone-backed Cinder through the catalog", () => {
+  // Seen through a proxy in front of the real Keystone: which method and scope the provider asked for.
+  let keystone: CinderProxy;
+  beforeEach(async () => {
+    keystone = await startProxy(new URL(stackEnv().KEYSTONE_URL as string).origin);
+  });
+  afterEach(() => keystone.close());
+  const throughProxy = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, OS_AUTH_URL: `${keystone.url}/v3` });
+
   test("password, by user and project name, finds the block-storage endpoint of the region", async () => {
     const client = await connectAndList(none, keystoneEnv("demo"));
     expect(client.maxMicroversion).toEqual({ major: 3, minor: 70 });
   });
 
-  test("password by user ID, project by ID", async () => {
+  test("password by user ID, project by ID: the token request names both by ID, not by name", async () => {
     const { userId, projectId } = await issueToken("demo");
     const env = keystoneEnv("demo", {
       OS_USERNAME: undefined,
@@ -50,16 +65,26 @@ describe("each authentication method reaches the Keystone-backed Cinder through 
       OS_PROJECT_NAME: undefined,
       OS_PROJECT_ID: projectId,
     });
-    await connectAndList(none, env);
+    await connectAndList(none, throughProxy(env));
+    expect(tokenRequestBodies(keystone)).toEqual([
+      {
+        auth: {
+          identity: { methods: ["password"], password: { user: { id: userId, password: env.OS_PASSWORD } } },
+          scope: { project: { id: projectId } },
+        },
+      },
+    ]);
   });
 
-  test("an application credential (by ID, and by name with its user)", async () => {
+  test("an application credential (by ID, and by name with its user), sent without a scope of its own", async () => {
     const credential = await createApplicationCredential(`ci-${Date.now().toString(36)}`);
-    const base = keystoneEnv("demo", {
-      OS_PASSWORD: undefined,
-      OS_PROJECT_NAME: undefined,
-      OS_AUTH_TYPE: "v3applicationcredential",
-    });
+    const base = throughProxy(
+      keystoneEnv("demo", {
+        OS_PASSWORD: undefined,
+        OS_PROJECT_NAME: undefined,
+        OS_AUTH_TYPE: "v3applicationcredential",
+      }),
+    );
     await connectAndList(none, {
       ...base,
       OS_APPLICATION_CREDENTIAL_ID: credential.id,
@@ -70,16 +95,30 @@ describe("each authentication method reaches the Keystone-backed Cinder through 
       OS_APPLICATION_CREDENTIAL_NAME: credential.name,
       OS_APPLICATION_CREDENTIAL_SECRET: credential.secret,
     });
+    const identity = (application_credential: Record<string, unknown>) => ({
+      auth: { identity: { methods: ["application_credential"], application_credential } },
+    });
+    expect(tokenRequestBodies(keystone)).toEqual([
+      identity({ id: credential.id, secret: credential.secret }),
+      identity({
+        name: credential.name,
+        secret: credential.secret,
+        user: { name: base.OS_USERNAME, domain: { name: base.OS_USER_DOMAIN_NAME } },
+      }),
+    ]);
   });
 
-  test("an existing token", async () => {
+  test("an existing token, exchanged for one scoped to the project (no password method)", async () => {
     const { token, projectId } = await issueToken("demo");
     await connectAndList(none, {
       OS_AUTH_TYPE: "token",
-      OS_AUTH_URL: stackEnv().KEYSTONE_URL,
+      OS_AUTH_URL: `${keystone.url}/v3`,
       OS_TOKEN: token,
       OS_PROJECT_ID: projectId,
     });
+    expect(tokenRequestBodies(keystone)).toEqual([
+      { auth: { identity: { methods: ["token"], token: { id: token } }, scope: { project: { id: projectId } } } },
+    ]);
   });
 
   test("system scope is issued for the admin (it has no project endpoint, so the catalog says so)", async () => {

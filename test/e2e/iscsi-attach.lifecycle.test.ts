@@ -3,28 +3,19 @@
  * attachment, in-place updates versus replacements, and what each leaves in Cinder.
  */
 import { cinder, parseListIds, parseTable } from "../support/cinderCli";
-import { TestVolumes } from "../support/stack";
-import { CinderState } from "./support/cinderState";
 import { ATTACHMENT_TYPE, withExample } from "./support/examples";
+import { cinderSuite } from "./support/lifecycle";
 
 jest.setTimeout(240_000);
 
 const INSTANCE = "0b5a6c1e-6a47-4d0e-9c55-3f1d2e4a5b6c";
 const MOVED_HOST = { host: "compute-9", hostIp: "192.0.2.99", initiator: "iqn.1993-08.org.debian:01:compute-9" };
 
-const volumes = new TestVolumes("e2e-iscsi");
-let cinderState: CinderState;
-
-beforeAll(async () => {
-  cinderState = await CinderState.connect();
-});
-afterAll(async () => {
-  await volumes.cleanup(cinderState.client);
-});
+const suite = cinderSuite("e2e-iscsi");
 
 test("up attaches; preview then plans nothing; a connector change plans exactly one in-place update, which Cinder records with fresh connection info; destroy leaves the volume available with no attachment", async () => {
   const name = `e2e-iscsi-lifecycle-${Date.now().toString(36)}`;
-  const volume = await volumes.create(cinderState.client, { name });
+  const volume = await suite.createVolume({ name });
   // By name, as users often write it, and bound to an instance: destroy needs the service role.
   await withExample("iscsi-attach", "lifecycle", { config: { volume: name, instanceUuid: INSTANCE } }, async (s) => {
     const { summary, outputs: created } = await s.up();
@@ -38,8 +29,8 @@ test("up attaches; preview then plans nothing; a connector change plans exactly 
       targetPortal: "127.0.0.1:3260",
     });
     const attachmentId = created["attachmentId"] as string;
-    expect(await cinderState.volumeStatus(volume.id)).toBe("in-use");
-    expect((await cinderState.recordedConnector(attachmentId))?.attachedHost).toBe("compute-1");
+    expect(await suite.cinder.volumeStatus(volume.id)).toBe("in-use");
+    expect((await suite.cinder.recordedConnector(attachmentId))?.attachedHost).toBe("compute-1");
 
     const clean = await s.preview();
     expect(clean.steps).toEqual([]);
@@ -55,7 +46,7 @@ test("up attaches; preview then plans nothing; a connector change plans exactly 
     expect(moved["attachmentId"]).toBe(attachmentId);
     expect(moved["status"]).toBe("attached");
     // Cinder holds the new connector, and the connection info it now serves is what the stack reports.
-    expect(await cinderState.recordedConnector(attachmentId)).toEqual({
+    expect(await suite.cinder.recordedConnector(attachmentId)).toEqual({
       attachedHost: MOVED_HOST.host,
       connector: expect.objectContaining({
         host: MOVED_HOST.host,
@@ -73,18 +64,18 @@ test("up attaches; preview then plans nothing; a connector change plans exactly 
       auth_username: moved["chapUsername"],
       auth_password: moved["chapPassword"],
     });
-    expect(await cinderState.volumeStatus(volume.id)).toBe("in-use");
+    expect(await suite.cinder.volumeStatus(volume.id)).toBe("in-use");
 
     const destroyed = await s.destroy();
     expect(destroyed.summary.resourceChanges).toEqual({ delete: 2 });
     expect(parseListIds(await cinder(["attachment-list", "--volume-id", volume.id]))).toEqual([]);
-    expect(await cinderState.waitForVolume(volume.id, "available")).toBe("available");
+    expect(await suite.cinder.waitForVolume(volume.id, "available")).toBe("available");
   });
 });
 
 test("a mode change, then a volume change, each is carried out as a replacement and leaves exactly one attachment", async () => {
-  const first = await volumes.create(cinderState.client);
-  const second = await volumes.create(cinderState.client);
+  const first = await suite.createVolume();
+  const second = await suite.createVolume();
   await withExample("iscsi-attach", "replace", { config: { volume: first.id } }, async (s) => {
     const original = (await s.up()).outputs["attachmentId"] as string;
 
@@ -100,7 +91,7 @@ test("a mode change, then a volume change, each is carried out as a replacement 
     expect(readOnly.steps.find((step) => step.op === "replace")?.keys).toEqual(["mode"]);
     expect(readOnly.outputs["attachmentId"]).not.toBe(original);
     expect(readOnly.outputs["attachMode"]).toBe("ro");
-    expect((await cinderState.attachments(first.id)).map((a) => [a.id, a.status, a.attachMode])).toEqual([
+    expect((await suite.cinder.attachments(first.id)).map((a) => [a.id, a.status, a.attachMode])).toEqual([
       [readOnly.outputs["attachmentId"], "attached", "ro"],
     ]);
 
@@ -115,11 +106,11 @@ test("a mode change, then a volume change, each is carried out as a replacement 
     ]);
     expect(moved.steps.find((step) => step.op === "replace")?.keys).toEqual(["volumeId"]);
     expect(moved.outputs["volumeId"]).toBe(second.id);
-    expect(await cinderState.attachments(first.id)).toEqual([]);
-    expect(await cinderState.waitForVolume(first.id, "available")).toBe("available");
-    expect((await cinderState.attachments(second.id)).map((a) => [a.id, a.status])).toEqual([
+    expect(await suite.cinder.attachments(first.id)).toEqual([]);
+    expect(await suite.cinder.waitForVolume(first.id, "available")).toBe("available");
+    expect((await suite.cinder.attachments(second.id)).map((a) => [a.id, a.status])).toEqual([
       [moved.outputs["attachmentId"], "attached"],
     ]);
   });
-  expect(await cinderState.attachments(second.id)).toEqual([]);
+  expect(await suite.cinder.attachments(second.id)).toEqual([]);
 });

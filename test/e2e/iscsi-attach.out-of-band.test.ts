@@ -3,28 +3,19 @@
  * refresh notices a deleted one, and the adoption input takes over one the CLI made.
  */
 import { cinder, parseTable } from "../support/cinderCli";
-import { TestVolumes } from "../support/stack";
-import { CinderState } from "./support/cinderState";
 import { withExample } from "./support/examples";
+import { cinderSuite } from "./support/lifecycle";
 
 jest.setTimeout(240_000);
 
-const volumes = new TestVolumes("e2e-oob");
-let cinderState: CinderState;
-
-beforeAll(async () => {
-  cinderState = await CinderState.connect();
-});
-afterAll(async () => {
-  await volumes.cleanup(cinderState.client);
-});
+const suite = cinderSuite("e2e-oob");
 
 test("refresh after the attachment was deleted with the cinder CLI drops it from state, and the next up recreates it", async () => {
-  const volume = await volumes.create(cinderState.client);
+  const volume = await suite.createVolume();
   await withExample("iscsi-attach", "refresh", { config: { volume: volume.id } }, async (s) => {
     const deleted = (await s.up()).outputs["attachmentId"] as string;
     await cinder(["attachment-delete", deleted]);
-    expect(await cinderState.attachments(volume.id)).toEqual([]);
+    expect(await suite.cinder.attachments(volume.id)).toEqual([]);
 
     const refreshed = await s.refresh();
     expect(refreshed.summary.resourceChanges).toMatchObject({ delete: 1 });
@@ -35,13 +26,13 @@ test("refresh after the attachment was deleted with the cinder CLI drops it from
     const recreated = again.outputs["attachmentId"] as string;
     expect(recreated).not.toBe(deleted);
     expect((await s.recordedAttachments()).map((a) => a.id)).toEqual([recreated]);
-    expect((await cinderState.attachments(volume.id)).map((a) => [a.id, a.status])).toEqual([[recreated, "attached"]]);
+    expect((await suite.cinder.attachments(volume.id)).map((a) => [a.id, a.status])).toEqual([[recreated, "attached"]]);
   });
-  expect(await cinderState.attachments(volume.id)).toEqual([]);
+  expect(await suite.cinder.attachments(volume.id)).toEqual([]);
 });
 
 test("the attachmentId input adopts an attachment made by the cinder CLI: the stack completes it, owns it, and its destroy deletes it", async () => {
-  const volume = await volumes.create(cinderState.client);
+  const volume = await suite.createVolume();
   const connector = { host: "compute-7", hostIp: "192.0.2.77", initiator: "iqn.1993-08.org.debian:01:compute-7" };
   const made = parseTable(
     await cinder([
@@ -69,15 +60,15 @@ test("the attachmentId input adopts an attachment made by the cinder CLI: the st
       expect(adopted.summary.resourceChanges).toEqual({ create: 2 });
       expect(adopted.outputs).toMatchObject({ attachmentId, status: "attached", driverVolumeType: "iscsi" });
       // Taken over, not duplicated: Cinder still has exactly the CLI's attachment, now completed.
-      expect((await cinderState.attachments(volume.id)).map((a) => [a.id, a.status])).toEqual([
+      expect((await suite.cinder.attachments(volume.id)).map((a) => [a.id, a.status])).toEqual([
         [attachmentId, "attached"],
       ]);
-      expect(await cinderState.volumeStatus(volume.id)).toBe("in-use");
+      expect(await suite.cinder.volumeStatus(volume.id)).toBe("in-use");
       expect((await s.preview()).steps).toEqual([]);
 
       await s.destroy();
-      expect(await cinderState.attachments(volume.id)).toEqual([]);
-      expect(await cinderState.waitForVolume(volume.id, "available")).toBe("available");
+      expect(await suite.cinder.attachments(volume.id)).toEqual([]);
+      expect(await suite.cinder.waitForVolume(volume.id, "available")).toBe("available");
     },
   );
 });

@@ -2,21 +2,13 @@
  * What the iscsi-attach example leaves in the stack's state: CHAP credentials only as secrets, and
  * an attachment whose completion failed recorded rather than leaked.
  */
-import { TestVolumes, stackEnv } from "../support/stack";
-import { CinderState } from "./support/cinderState";
+import { stackEnv } from "../support/stack";
 import { withExample } from "./support/examples";
+import { cinderSuite } from "./support/lifecycle";
 
 jest.setTimeout(240_000);
 
-const volumes = new TestVolumes("e2e-state");
-let cinderState: CinderState;
-
-beforeAll(async () => {
-  cinderState = await CinderState.connect();
-});
-afterAll(async () => {
-  await volumes.cleanup(cinderState.client);
-});
+const suite = cinderSuite("e2e-state");
 
 /** A value Pulumi stores encrypted: `{ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext }`. */
 const ENCRYPTED_SECRET = {
@@ -31,7 +23,7 @@ function tokenLike(): string[] {
 }
 
 test("pulumi stack export holds no plaintext CHAP username or password and no token, while stack output --show-secrets shows them and plain stack output masks them", async () => {
-  const volume = await volumes.create(cinderState.client);
+  const volume = await suite.createVolume();
   await withExample("iscsi-attach", "secrets", { config: { volume: volume.id } }, async (s) => {
     const shown = (await s.up()).outputs;
     // What `pulumi stack output --show-secrets` prints.
@@ -41,7 +33,7 @@ test("pulumi stack export holds no plaintext CHAP username or password and no to
     expect(username).toEqual(expect.stringMatching(/^\S{8,}$/));
     expect(password).toEqual(expect.stringMatching(/^\S{8,}$/));
     // The same credentials Cinder hands out for this attachment.
-    const attachment = (await cinderState.attachments(volume.id))[0];
+    const attachment = (await suite.cinder.attachments(volume.id))[0];
     expect(attachment?.connectionInfo).toMatchObject({ auth_username: username, auth_password: password });
 
     const masked = await s.maskedOutputs();
@@ -58,7 +50,7 @@ test("pulumi stack export holds no plaintext CHAP username or password and no to
 });
 
 test("a create that fails after the attachment exists (complete refused at microversion 3.27) records the attachment in state; with the cap removed up completes it and destroy deletes it", async () => {
-  const volume = await volumes.create(cinderState.client);
+  const volume = await suite.createVolume();
   await withExample(
     "iscsi-attach",
     "partial",
@@ -75,7 +67,7 @@ test("a create that fails after the attachment exists (complete refused at micro
       const attachmentId = recorded?.id as string;
       expect(recorded?.outputs).toMatchObject({ attachmentId, status: "attaching" });
       // Not leaked: the one attachment Cinder has is the one the state records.
-      const inCinder = await cinderState.attachments(volume.id);
+      const inCinder = await suite.cinder.attachments(volume.id);
       expect(inCinder.map((a) => [a.id, a.status])).toEqual([[attachmentId, "attaching"]]);
       // Even the state of a failed create keeps the credentials encrypted.
       const password = inCinder[0]?.connectionInfo?.["auth_password"];
@@ -86,14 +78,14 @@ test("a create that fails after the attachment exists (complete refused at micro
       const finished = await s.up();
       expect(finished.summary.result).toBe("succeeded");
       expect(finished.outputs).toMatchObject({ attachmentId, status: "attached" });
-      expect((await cinderState.attachments(volume.id)).map((a) => [a.id, a.status])).toEqual([
+      expect((await suite.cinder.attachments(volume.id)).map((a) => [a.id, a.status])).toEqual([
         [attachmentId, "attached"],
       ]);
-      expect(await cinderState.volumeStatus(volume.id)).toBe("in-use");
+      expect(await suite.cinder.volumeStatus(volume.id)).toBe("in-use");
 
       await s.destroy();
-      expect(await cinderState.attachments(volume.id)).toEqual([]);
-      expect(await cinderState.waitForVolume(volume.id, "available")).toBe("available");
+      expect(await suite.cinder.attachments(volume.id)).toEqual([]);
+      expect(await suite.cinder.waitForVolume(volume.id, "available")).toBe("available");
     },
   );
 });

@@ -9,24 +9,16 @@ import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { EngineEvent, PolicyEvent } from "@pulumi/pulumi/automation";
 import { getAttachment } from "../../provider/src/cinder/attachments";
-import type { CinderClient } from "../../provider/src/cinder/client";
 import { multipathRequired } from "../../policy/policies";
 import { VolumeAttachment } from "../../sdk";
-import { TestVolumes, adminClient, stackEnv } from "../support/stack";
+import { stackEnv } from "../support/stack";
 import { repoRoot, stackStatePath, withStack } from "./support/engine";
+import { cinderSuite } from "./support/lifecycle";
 
 jest.setTimeout(240_000);
 
 const TYPE = "pulumi-nodejs:dynamic/cinder:VolumeAttachment";
-const volumes = new TestVolumes("policy-e2e");
-let admin: CinderClient;
-
-beforeAll(async () => {
-  admin = await adminClient();
-});
-afterAll(async () => {
-  await volumes.cleanup(admin);
-});
+const suite = cinderSuite("policy-e2e");
 
 /** A secret as the engine stores it in a checkpoint. */
 interface StoredSecret {
@@ -35,7 +27,7 @@ interface StoredSecret {
 }
 
 test("up with the pack: an advisory violation warns, the attachment is created, and credentials stay secret in the state", async () => {
-  const volume = await volumes.create(admin);
+  const volume = await suite.createVolume();
   const program = async (): Promise<Record<string, pulumi.Output<string>>> => {
     const attachment = new VolumeAttachment("data", {
       volumeId: volume.id,
@@ -74,7 +66,7 @@ test("up with the pack: an advisory violation warns, the attachment is created, 
 
       // What the credentials policy relies on: the engine encrypts the output named in additionalSecretOutputs.
       const attachmentId = String(result.outputs["attachmentId"]?.value);
-      const password = (await getAttachment(admin, attachmentId)).connectionInfo?.["auth_password"];
+      const password = (await getAttachment(suite.cinder.client, attachmentId)).connectionInfo?.["auth_password"];
       expect(typeof password).toBe("string");
       const checkpointText = await fs.readFile(stackStatePath("cinder-e2e", s.name), "utf8");
       const checkpoint = JSON.parse(checkpointText) as {

@@ -3,26 +3,17 @@
  * its in-place connection are one attachment.
  */
 import { cinder, parseTable } from "../support/cinderCli";
-import { TestVolumes } from "../support/stack";
-import { CinderState } from "./support/cinderState";
 import { ATTACHMENT_TYPE, withExample } from "./support/examples";
+import { cinderSuite } from "./support/lifecycle";
 
 jest.setTimeout(240_000);
 
 const INSTANCE = "3c9e2f4a-1b7d-4e8f-a2c6-5d0b9e8f7a61";
 
-const volumes = new TestVolumes("e2e-reserve");
-let cinderState: CinderState;
-
-beforeAll(async () => {
-  cinderState = await CinderState.connect();
-});
-afterAll(async () => {
-  await volumes.cleanup(cinderState.client);
-});
+const suite = cinderSuite("e2e-reserve");
 
 test("the first up reserves the volume for the instance; with attach set the second up plans an update, not a replacement, and ends attached with connection info", async () => {
-  const volume = await volumes.create(cinderState.client);
+  const volume = await suite.createVolume();
   await withExample(
     "reserve-then-attach",
     "boot",
@@ -32,8 +23,8 @@ test("the first up reserves the volume for the instance; with attach set the sec
       expect(reserved).toMatchObject({ status: "reserved", volumeId: volume.id });
       expect(reserved["connectionInfo"]).toBeUndefined();
       const attachmentId = reserved["attachmentId"] as string;
-      expect(await cinderState.volumeStatus(volume.id)).toBe("reserved");
-      expect((await cinderState.attachments(volume.id)).map((a) => [a.id, a.status, a.instanceUuid])).toEqual([
+      expect(await suite.cinder.volumeStatus(volume.id)).toBe("reserved");
+      expect((await suite.cinder.attachments(volume.id)).map((a) => [a.id, a.status, a.instanceUuid])).toEqual([
         [attachmentId, "reserved", INSTANCE],
       ]);
 
@@ -51,18 +42,18 @@ test("the first up reserves the volume for the instance; with attach set the sec
         target_portal: "127.0.0.1:3260",
       });
       expect(outputs["credentials"]).toMatchObject({ auth_password: expect.any(String) as unknown });
-      expect((await cinderState.attachments(volume.id)).map((a) => a.id)).toEqual([attachmentId]);
+      expect((await suite.cinder.attachments(volume.id)).map((a) => a.id)).toEqual([attachmentId]);
       expect(parseTable(await cinder(["attachment-show", attachmentId]))).toMatchObject({
         status: "attached",
         instance: INSTANCE,
       });
-      expect((await cinderState.recordedConnector(attachmentId))?.attachedHost).toBe("compute-2");
-      expect(await cinderState.volumeStatus(volume.id)).toBe("in-use");
+      expect((await suite.cinder.recordedConnector(attachmentId))?.attachedHost).toBe("compute-2");
+      expect(await suite.cinder.volumeStatus(volume.id)).toBe("in-use");
 
       // Instance-bound and connected: the delete goes through only with the service role configured.
       await s.destroy();
-      expect(await cinderState.attachments(volume.id)).toEqual([]);
-      expect(await cinderState.waitForVolume(volume.id, "available")).toBe("available");
+      expect(await suite.cinder.attachments(volume.id)).toEqual([]);
+      expect(await suite.cinder.waitForVolume(volume.id, "available")).toBe("available");
     },
   );
 });

@@ -1,7 +1,7 @@
 /** Smoke test of the e2e engine helper: a trivial dynamic resource goes up, previews clean, goes away. */
 import { existsSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { changeCount, getEngine, stackStatePath, withStack } from "./engine";
+import { changeCount, getEngine, stackStatePath, withStack } from "./support/engine";
 
 /** Provider kept tiny and self-contained: it is serialized into the stack state. */
 const echoProvider: pulumi.dynamic.ResourceProvider = {
