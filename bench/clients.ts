@@ -129,8 +129,8 @@ export class ProviderClient implements BenchClient {
     return new ProviderClient(operations, value, ms);
   }
 
-  private checked(news: Record<string, unknown>): VolumeAttachmentInputs {
-    const { inputs, failures } = this.operations.check(news);
+  private async checked(news: Record<string, unknown>): Promise<VolumeAttachmentInputs> {
+    const { inputs, failures } = await this.operations.check(news);
     if (failures.length > 0) throw new Error(`check failed: ${JSON.stringify(failures)}`);
     return inputs;
   }
@@ -142,13 +142,17 @@ export class ProviderClient implements BenchClient {
   }
 
   async reserve(volumeId: string, instanceUuid: string): Promise<Timed> {
-    const { ms, value } = await timed(() => this.operations.create(this.checked({ volumeId, instanceUuid })));
+    const { ms, value } = await timed(async () =>
+      this.operations.create(await this.checked({ volumeId, instanceUuid })),
+    );
     this.states.set(value.id, value.outs);
     return { ms, id: value.id };
   }
 
   async create(volumeId: string, connector: ConnectorSpec, complete: boolean): Promise<Timed> {
-    const { ms, value } = await timed(() => this.operations.create(this.checked({ volumeId, connector, complete })));
+    const { ms, value } = await timed(async () =>
+      this.operations.create(await this.checked({ volumeId, connector, complete })),
+    );
     this.states.set(value.id, value.outs);
     return { ms, id: value.id };
   }
@@ -156,7 +160,7 @@ export class ProviderClient implements BenchClient {
   private async change(id: string, news: Record<string, unknown>): Promise<Timed> {
     const olds = this.state(id);
     const { ms, value } = await timed(async () => {
-      const inputs = this.checked(news);
+      const inputs = await this.checked(news);
       const diff = await this.operations.diff(olds, inputs);
       if (!diff.changes || diff.replaces.length > 0) {
         throw new Error(`provider client: expected an in-place update, diff said ${JSON.stringify(diff)}`);

@@ -87,7 +87,7 @@ export async function providerTokens(volumes: readonly string[], withServiceUser
     let count = 0;
     const created = await Promise.all(
       volumes.map(async (volumeId) => {
-        const { inputs } = operations.check({ volumeId, connector: CONNECTOR });
+        const { inputs } = await operations.check({ volumeId, connector: CONNECTOR });
         count += 1;
         return operations.create(inputs);
       }),
@@ -98,7 +98,7 @@ export async function providerTokens(volumes: readonly string[], withServiceUser
     }
     const first = created[0];
     if (first) {
-      const { inputs } = operations.check({
+      const { inputs } = await operations.check({
         volumeId: first.outs.volumeId,
         connector: { ...CONNECTOR, host: "bench-k2" },
       });

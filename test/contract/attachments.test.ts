@@ -34,8 +34,8 @@ afterAll(async () => {
 });
 
 /** Checked inputs, as the engine hands them to create/update. */
-function inputs(news: Record<string, unknown>): VolumeAttachmentInputs {
-  const { inputs, failures } = ops.check(news);
+async function inputs(news: Record<string, unknown>): Promise<VolumeAttachmentInputs> {
+  const { inputs, failures } = await ops.check(news);
   expect(failures).toEqual([]);
   return inputs;
 }
@@ -44,7 +44,7 @@ const volumeStatus = async (id: string) => (await getVolume(admin, id)).status;
 
 test("reserve, then connect, then complete, then delete: volume reserved -> attaching -> in-use -> available, as the cinder CLI sees it", async () => {
   const volume = await volumes.create(admin);
-  const reserve = inputs({ volumeId: volume.name, instanceUuid: INSTANCE });
+  const reserve = await inputs({ volumeId: volume.name, instanceUuid: INSTANCE });
   const created = await ops.create(reserve);
   expect(created.outs).toMatchObject({
     status: "reserved",
@@ -59,7 +59,7 @@ test("reserve, then connect, then complete, then delete: volume reserved -> atta
     instance: INSTANCE,
   });
 
-  const connect = inputs({ volumeId: volume.name, instanceUuid: INSTANCE, connector: HOST_A, complete: false });
+  const connect = await inputs({ volumeId: volume.name, instanceUuid: INSTANCE, connector: HOST_A, complete: false });
   expect(await ops.diff(created.outs, connect)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   const connected = await ops.update(created.id, created.outs, connect);
   expect(connected.outs).toMatchObject({ attachmentId: created.id, status: "attaching", driverVolumeType: "iscsi" });
@@ -70,7 +70,7 @@ test("reserve, then connect, then complete, then delete: volume reserved -> atta
   });
   expect(await volumeStatus(volume.id)).toBe("attaching");
 
-  const complete = inputs({ volumeId: volume.name, instanceUuid: INSTANCE, connector: HOST_A });
+  const complete = await inputs({ volumeId: volume.name, instanceUuid: INSTANCE, connector: HOST_A });
   const completed = await ops.update(created.id, connected.outs, complete);
   expect(completed.outs.status).toBe("attached");
   expect(await volumeStatus(volume.id)).toBe("in-use");
@@ -86,7 +86,7 @@ test("reserve, then connect, then complete, then delete: volume reserved -> atta
 
 test("a full create connects and completes: real iSCSI/CHAP connection info, credentials split off", async () => {
   const volume = await volumes.create(admin);
-  const { id, outs } = await ops.create(inputs({ volumeId: volume.id, connector: HOST_A }));
+  const { id, outs } = await ops.create(await inputs({ volumeId: volume.id, connector: HOST_A }));
   expect(outs.status).toBe("attached");
   expect(outs.driverVolumeType).toBe("iscsi");
   expect(outs.connectionInfo).toMatchObject({
@@ -112,8 +112,8 @@ test("a full create connects and completes: real iSCSI/CHAP connection info, cre
 
 test("a connector change updates the same attachment in place, with fresh connection info, completed again", async () => {
   const volume = await volumes.create(admin);
-  const first = await ops.create(inputs({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST_A }));
-  const moved = inputs({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST_B });
+  const first = await ops.create(await inputs({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST_A }));
+  const moved = await inputs({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST_B });
   expect(await ops.diff(first.outs, moved)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   const before = await listAttachments(admin, { volumeId: volume.id });
   const updated = await ops.update(first.id, first.outs, moved);
@@ -130,7 +130,7 @@ test("a connector change updates the same attachment in place, with fresh connec
 
 test("mode ro: Cinder records attach_mode ro (3.54); with the cap below 3.54 it is refused before anything is created", async () => {
   const volume = await volumes.create(admin);
-  const readOnly = inputs({ volumeId: volume.id, connector: HOST_A, mode: "ro" });
+  const readOnly = await inputs({ volumeId: volume.id, connector: HOST_A, mode: "ro" });
   const capped = operations({ OS_VOLUME_API_VERSION: "3.44" });
   await expect(capped.create(readOnly)).rejects.toBeInstanceOf(CinderFeatureUnavailableError);
   expect(await listAttachments(admin, { volumeId: volume.id })).toEqual([]);
@@ -145,7 +145,7 @@ test("complete needs 3.44: at 3.27 the attachment is made but completing fails, 
   const volume = await volumes.create(admin);
   const capped = operations({ OS_VOLUME_API_VERSION: "3.27" });
   const failure = (await capped
-    .create(inputs({ volumeId: volume.id, connector: HOST_A }))
+    .create(await inputs({ volumeId: volume.id, connector: HOST_A }))
     .catch((e: unknown) => e)) as PartialCreateError;
   expect(failure.message).toMatch(/was created but completing it failed: .*needs volume API microversion 3.44/);
   expect(failure.id).toEqual(expect.any(String));
@@ -160,14 +160,14 @@ test("complete needs 3.44: at 3.27 the attachment is made but completing fails, 
 test("multiattach: two hosts attach one volume; replacements there need not delete first, elsewhere they must", async () => {
   const shared = await volumes.create(admin, { multiattach: true });
   expect(shared.multiattach).toBe(true);
-  const a = await ops.create(inputs({ volumeId: shared.id, connector: HOST_A, mode: "ro" }));
-  const b = await ops.create(inputs({ volumeId: shared.id, connector: HOST_B, mode: "ro" }));
+  const a = await ops.create(await inputs({ volumeId: shared.id, connector: HOST_A, mode: "ro" }));
+  const b = await ops.create(await inputs({ volumeId: shared.id, connector: HOST_B, mode: "ro" }));
   expect(a.id).not.toBe(b.id);
   expect((await listAttachments(admin, { volumeId: shared.id })).map((x) => x.status).sort()).toEqual([
     "attached",
     "attached",
   ]);
-  expect(await ops.diff(a.outs, inputs({ volumeId: shared.id, connector: HOST_A, mode: "rw" }))).toEqual({
+  expect(await ops.diff(a.outs, await inputs({ volumeId: shared.id, connector: HOST_A, mode: "rw" }))).toEqual({
     changes: true,
     replaces: ["mode"],
     deleteBeforeReplace: false,
@@ -178,16 +178,16 @@ test("multiattach: two hosts attach one volume; replacements there need not dele
   expect(await volumeStatus(shared.id)).toBe("available");
 
   const single = await volumes.create(admin);
-  const c = await ops.create(inputs({ volumeId: single.id, connector: HOST_A }));
+  const c = await ops.create(await inputs({ volumeId: single.id, connector: HOST_A }));
   expect(
-    (await ops.diff(c.outs, inputs({ volumeId: single.id, connector: HOST_A, mode: "ro" }))).deleteBeforeReplace,
+    (await ops.diff(c.outs, await inputs({ volumeId: single.id, connector: HOST_A, mode: "ro" }))).deleteBeforeReplace,
   ).toBe(true);
   await ops.delete(c.id);
 });
 
 test("read after an out-of-band delete with the cinder CLI reports the attachment gone; delete of a gone one succeeds", async () => {
   const volume = await volumes.create(admin);
-  const { id, outs } = await ops.create(inputs({ volumeId: volume.id, connector: HOST_A }));
+  const { id, outs } = await ops.create(await inputs({ volumeId: volume.id, connector: HOST_A }));
   expect((await ops.read(id, outs)).id).toBe(id);
   await cinder(["attachment-delete", id]);
   expect(await ops.read(id, outs)).toEqual({ id: "", props: {} });
@@ -215,10 +215,10 @@ test("adoption: an attachment made by the cinder CLI is taken over by id, comple
 
   const wrongVolume = await volumes.create(admin);
   await expect(
-    ops.create(inputs({ volumeId: wrongVolume.id, connector: HOST_A, attachmentId })),
+    ops.create(await inputs({ volumeId: wrongVolume.id, connector: HOST_A, attachmentId })),
   ).rejects.toBeInstanceOf(AdoptionMismatchError);
 
-  const adopted = await ops.create(inputs({ volumeId: volume.id, connector: HOST_A, attachmentId }));
+  const adopted = await ops.create(await inputs({ volumeId: volume.id, connector: HOST_A, attachmentId }));
   expect(adopted.id).toBe(attachmentId);
   expect(adopted.outs).toMatchObject({ attachmentId, status: "attached", driverVolumeType: "iscsi" });
   expect(parseTable(await cinder(["attachment-show", attachmentId]))).toMatchObject({ status: "attached" });
@@ -228,7 +228,7 @@ test("adoption: an attachment made by the cinder CLI is taken over by id, comple
 
 test("deleting an instance-bound, connected attachment without a service role is refused with the OSSA-2023-003 explanation, after one DELETE", async () => {
   const volume = await volumes.create(admin);
-  const { id } = await ops.create(inputs({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST_A }));
+  const { id } = await ops.create(await inputs({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST_A }));
   // Through a counting loopback proxy: the refusal is Cinder's final word, not resent.
   let deletes = 0;
   const proxy = await startProxy(new URL(stackEnv().CINDER_ENDPOINT as string).origin, (method) => {
@@ -249,13 +249,13 @@ test("deleting an instance-bound, connected attachment without a service role is
 });
 
 test("a volume named by a name nobody has, or by a name two volumes share, is an error before anything is created", async () => {
-  await expect(ops.create(inputs({ volumeId: "no-such-volume-anywhere", connector: HOST_A }))).rejects.toThrow(
+  await expect(ops.create(await inputs({ volumeId: "no-such-volume-anywhere", connector: HOST_A }))).rejects.toThrow(
     VolumeLookupError,
   );
   const name = `twin-${Date.now().toString(36)}`;
   const one = await volumes.create(admin, { name });
   const two = await volumes.create(admin, { name });
-  const ambiguous = ops.create(inputs({ volumeId: name, connector: HOST_A }));
+  const ambiguous = ops.create(await inputs({ volumeId: name, connector: HOST_A }));
   await expect(ambiguous).rejects.toThrow(
     new RegExp(`2 volumes have this name \\((${one.id}|${two.id}), (${one.id}|${two.id})\\); use the ID`),
   );

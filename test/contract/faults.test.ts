@@ -104,7 +104,7 @@ class MiniEngine {
   }
 
   private async apply(ops: AttachmentOperations, name: string, given: VolumeAttachmentArgsShape): Promise<void> {
-    const { inputs, failures } = ops.check(given);
+    const { inputs, failures } = await ops.check(given);
     if (failures.length > 0) throw new Error(`check failed: ${JSON.stringify(failures)}`);
     const known = this.state.get(name);
     if (!known) {

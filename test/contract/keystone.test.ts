@@ -258,7 +258,7 @@ describe("service token (OSSA-2023-003)", () => {
       for (let i = 0; i < 120 && (await getVolume(client, volume.id)).status !== "available"; i++) {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      const { inputs } = plain.check({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST });
+      const { inputs } = await plain.check({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST });
       const { id } = await plain.create(inputs);
       const refusal = plain.delete(id);
       await expect(refusal).rejects.toBeInstanceOf(AttachmentDeleteRefusedError);

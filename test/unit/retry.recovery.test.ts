@@ -468,7 +468,7 @@ describe("a delete answered 500 (OSSA-2023-003: Cinder asks Nova unless the call
     ]);
     const failure = ops.delete(MINE);
     await expect(failure).rejects.toBeInstanceOf(AttachmentDeleteRefusedError);
-    await expect(failure).rejects.toThrow(/OSSA-2023-003.*noauthServiceRoles = service/s);
+    await expect(failure).rejects.toThrow(/OSSA-2023-003.*noauthServiceRoles service.*pulumi destroy --run-program/s);
     expect(deletes()).toHaveLength(1);
   });
 

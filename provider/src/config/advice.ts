@@ -4,10 +4,10 @@
  */
 import { EndpointNotFoundError } from "../auth/keystone/catalog";
 import { KeystoneAuthError } from "../auth/keystone/session";
-import { CinderConnectionError } from "../cinder/errors";
+import { CinderConnectionError, CinderUnauthorizedError } from "../cinder/errors";
 import { withAdvice } from "../errors";
 import { tlsFailureOf } from "../http/connection";
-import { describeSetting } from "./settings";
+import { type ConnectionSettings, describeSetting } from "./settings";
 
 /** What to set for a TLS failure of `code`; undefined when the code is no TLS failure. */
 function tlsAdvice(code: string): string | undefined {
@@ -37,6 +37,22 @@ export function adviseOnConnect(err: unknown): unknown {
     return withAdvice(
       err,
       `region is ${describeSetting("region")}, interface ${describeSetting("interface")}, endpoint ${describeSetting("endpoint")}`,
+    );
+  }
+  return err;
+}
+
+/**
+ * An operation's error with the settings that fix it named, where the settings explain it: a 401
+ * from a Cinder that wants Keystone tokens while the provider is configured for noauth.
+ */
+export function adviseOnFailure(err: unknown, settings: ConnectionSettings): unknown {
+  if (CinderUnauthorizedError.isInstance(err) && settings.auth.kind === "noauth") {
+    return withAdvice(
+      err,
+      `this Cinder asks for Keystone tokens, and authType noauth (${describeSetting("authType")}) sends none: ` +
+        `configure Keystone instead (${describeSetting("authUrl")}; ${describeSetting("username")}; ` +
+        `${describeSetting("password")}), or name a cloud (${describeSetting("cloud")})`,
     );
   }
   return err;

@@ -29,7 +29,9 @@ export class VolumeAttachmentProvider implements pulumi.dynamic.ResourceProvider
     _olds: VolumeAttachmentInputs,
     news: VolumeAttachmentInputs,
   ): Promise<pulumi.dynamic.CheckResult<VolumeAttachmentInputs>> {
-    return this.ops().check(news);
+    return this.ops()
+      .check(news)
+      .catch((err: unknown) => this.handOver(err));
   }
 
   async diff(
@@ -37,7 +39,9 @@ export class VolumeAttachmentProvider implements pulumi.dynamic.ResourceProvider
     olds: VolumeAttachmentOutputs,
     news: VolumeAttachmentInputs,
   ): Promise<pulumi.dynamic.DiffResult> {
-    return this.ops().diff(olds, news);
+    return this.ops()
+      .diff(olds, news)
+      .catch((err: unknown) => this.handOver(err));
   }
 
   async create(inputs: VolumeAttachmentInputs): Promise<pulumi.dynamic.CreateResult<VolumeAttachmentOutputs>> {
@@ -45,7 +49,9 @@ export class VolumeAttachmentProvider implements pulumi.dynamic.ResourceProvider
   }
 
   async read(id: string, props?: VolumeAttachmentOutputs): Promise<pulumi.dynamic.ReadResult<VolumeAttachmentOutputs>> {
-    return this.ops().read(id, props) as Promise<pulumi.dynamic.ReadResult<VolumeAttachmentOutputs>>;
+    return this.ops()
+      .read(id, props)
+      .catch((err: unknown) => this.handOver(err)) as Promise<pulumi.dynamic.ReadResult<VolumeAttachmentOutputs>>;
   }
 
   async update(
@@ -57,17 +63,27 @@ export class VolumeAttachmentProvider implements pulumi.dynamic.ResourceProvider
   }
 
   async delete(id: string): Promise<void> {
-    return this.ops().delete(id);
+    return this.ops()
+      .delete(id)
+      .catch((err: unknown) => this.handOver(err));
+  }
+
+  /** Rethrows for the host; see dynamic/handOver.ts (the host prints these methods' errors twice). */
+  private handOver(err: unknown): never {
+    throw this.runtime().handOver(err);
   }
 
   private ops(): AttachmentOperations {
     if (!this.operations) {
-      // By package name: resolvable wherever the package is installed, so never serialized by value.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const runtime = require("pulumi-cinder-attachment/runtime") as typeof Runtime;
       const config = this.config;
-      this.operations = runtime.AttachmentOperations.fromConfig((key) => config?.get(`cinder:${key}`));
+      this.operations = this.runtime().AttachmentOperations.fromConfig((key) => config?.get(`cinder:${key}`));
     }
     return this.operations;
+  }
+
+  private runtime(): typeof Runtime {
+    // By package name: resolvable wherever the package is installed, so never serialized by value.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("pulumi-cinder-attachment/runtime") as typeof Runtime;
   }
 }

@@ -3,3 +3,4 @@
  * inside the provider process by {@link VolumeAttachmentProvider}.
  */
 export { AttachmentOperations } from "../volumeAttachment/operations";
+export { handOver } from "./handOver";

@@ -1,8 +1,19 @@
 /**
- * `check`: validates raw inputs against the resource's schema (shape.ts) and fills defaults. Every
- * failure names the property and says how to fix it; nothing here talks to Cinder.
+ * `check`: validates raw inputs against the resource's schema (shape.ts), decides the microversion
+ * gates and fills defaults. Every failure names the property and says how to fix it; nothing here
+ * talks to Cinder (the caller gives what the server offers, see {@link Capabilities}).
  */
 import { UNKNOWN_VALUE, type VolumeAttachmentInputs, volumeAttachmentInputsSchema } from "./shape";
+
+/** What the Cinder at hand offers, as far as the inputs' gates go (from its version discovery). */
+export interface Capabilities {
+  /** The highest microversion both sides accept, e.g. `3.44` (the server's, or maxMicroversion). */
+  readonly maxMicroversion: string;
+  /** os-complete (3.44). */
+  readonly complete: boolean;
+  /** The create's `mode` (3.54). */
+  readonly mode: boolean;
+}
 
 /** One `check` failure, as the provider protocols report it. */
 export interface CheckFailure {
@@ -16,19 +27,47 @@ export interface CheckResult {
   failures: CheckFailure[];
 }
 
+/** True when the gates of these (valid) inputs depend on what the server offers. */
+export function needsCapabilities(inputs: VolumeAttachmentInputs): boolean {
+  return inputs.connector !== undefined || inputs.mode !== undefined;
+}
+
 /**
  * Validates raw inputs and fills defaults. Values not known yet in a preview pass unchecked; they are
- * checked again once known.
+ * checked again once known. With `capabilities`, a feature the server lacks fails here, before any
+ * write, and `complete` defaults to true only where os-complete exists (3.44).
  */
-export function checkInputs(news: Record<string, unknown>): CheckResult {
+export function checkInputs(news: Record<string, unknown>, capabilities?: Capabilities): CheckResult {
   const result = volumeAttachmentInputsSchema().safeParse(withoutUndefined(news));
   if (result.success) {
-    return { inputs: result.data, failures: [] };
+    return gated(news, result.data, capabilities);
   }
   const failures = result.error.issues
     .filter((issue) => !isUnknownAt(news, issue.path))
     .map((issue) => ({ property: issue.path.map(String).join(".") || "(inputs)", reason: issue.message }));
   return { inputs: news as unknown as VolumeAttachmentInputs, failures };
+}
+
+/** Decides the microversion gates and the default of `complete`. */
+function gated(news: Record<string, unknown>, inputs: VolumeAttachmentInputs, caps?: Capabilities): CheckResult {
+  if (!caps) return { inputs, failures: [] };
+  const failures: CheckFailure[] = [];
+  const offered = `this Cinder offers up to ${caps.maxMicroversion} (its maximum, or maxMicroversion)`;
+  if (inputs.mode !== undefined && !caps.mode) {
+    failures.push({
+      property: "mode",
+      reason: `mode ${JSON.stringify(inputs.mode)} needs volume API microversion 3.54, but ${offered}: leave mode out, or raise maxMicroversion`,
+    });
+  }
+  const explicitComplete = news.complete === true;
+  if (explicitComplete && !caps.complete) {
+    failures.push({
+      property: "complete",
+      reason: `complete needs volume API microversion 3.44 (os-complete), but ${offered}: leave complete out (below 3.44 the attachment stays attaching), or raise maxMicroversion`,
+    });
+  }
+  const complete = news.complete === undefined ? inputs.connector !== undefined && caps.complete : inputs.complete;
+  return { inputs: { ...inputs, complete }, failures };
 }
 
 /** Pulumi sends absent optional inputs as absent or undefined; treat both alike. */

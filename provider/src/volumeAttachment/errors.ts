@@ -17,7 +17,8 @@ export class AttachmentDeleteRefusedError extends CinderError {
         `OSSA-2023-003 only Nova (or a caller with a service token) may delete such an attachment ` +
         `(${cause.status}${cause.faultMessage ? `: ${cause.faultMessage}` : ""}). Either detach the volume through ` +
         `the Compute API (openstack server remove volume), or configure a service user so that requests carry ` +
-        `X-Service-Token (with noauth, set cinder:noauthServiceRoles = service).`,
+        `X-Service-Token (with noauth: pulumi config set cinder:noauthServiceRoles service), then run ` +
+        `pulumi destroy --run-program (a plain destroy uses the settings recorded in the state).`,
     );
   }
 }

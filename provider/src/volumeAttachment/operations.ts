@@ -5,8 +5,10 @@
  */
 import { type Attachment, getAttachment, updateAttachment } from "../cinder/attachments";
 import type { CinderClient } from "../cinder/client";
-import { isCinderStatus } from "../cinder/errors";
+import { CinderNotFoundError, isCinderStatus } from "../cinder/errors";
+import { ATTACHMENT_COMPLETE, ATTACHMENT_MODE, formatMicroversion } from "../cinder/microversion";
 import { getVolume, listVolumesByName } from "../cinder/volumes/requests";
+import { adviseOnFailure } from "../config/advice";
 import { connectCinder } from "../config/connect";
 import {
   type ReliabilityOptions,
@@ -17,7 +19,7 @@ import {
 import { type ConfigLookup, type ConnectionSettings, resolveSettings } from "../config/settings";
 import { errorMessage } from "../errors";
 import { type VolumeRef, adoptAttachment } from "./adopt";
-import { type CheckResult, checkInputs } from "./check";
+import { type Capabilities, type CheckResult, checkInputs, needsCapabilities } from "./check";
 import { planDiff } from "./diff";
 import { VolumeLookupError } from "./errors";
 import { toOutputs } from "./outputs";
@@ -57,6 +59,7 @@ export interface OperationsOptions {
 export class AttachmentOperations {
   private clientPromise?: Promise<CinderClient>;
   private reliabilityOptions?: ReliabilityOptions;
+  private connectionSettings?: ConnectionSettings;
 
   constructor(private readonly options: OperationsOptions) {}
 
@@ -72,10 +75,25 @@ export class AttachmentOperations {
   client(): Promise<CinderClient> {
     if (!this.clientPromise) {
       const connect = this.options.connect ?? connectCinder;
-      this.clientPromise = Promise.resolve().then(() => connect(this.options.connection()));
+      this.clientPromise = Promise.resolve().then(() => connect(this.settings()));
       this.clientPromise.catch(() => (this.clientPromise = undefined));
     }
     return this.clientPromise;
+  }
+
+  /** The connection settings, read once. */
+  private settings(): ConnectionSettings {
+    this.connectionSettings ??= this.options.connection();
+    return this.connectionSettings;
+  }
+
+  /** Runs one operation; its error carries the settings that fix it, where settings explain it. */
+  private async guarded<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (err) {
+      throw this.connectionSettings ? adviseOnFailure(err, this.connectionSettings) : err;
+    }
   }
 
   /** Wait and recovery settings, defaults filled. */
@@ -84,21 +102,42 @@ export class AttachmentOperations {
     return this.reliabilityOptions;
   }
 
-  /** Validates inputs and fills defaults. Sends no request. */
-  check(news: Record<string, unknown>): CheckResult {
-    return checkInputs(withoutEngineKeys(news));
+  /**
+   * Validates inputs and fills defaults. Inputs whose gates depend on the server (a connector, a
+   * mode) are checked against its microversions, discovered once per process; bad inputs fail
+   * before any request.
+   */
+  async check(news: Record<string, unknown>): Promise<CheckResult> {
+    return this.guarded(async () => {
+      const given = withoutEngineKeys(news);
+      const result = checkInputs(given);
+      if (result.failures.length > 0 || !needsCapabilities(result.inputs)) return result;
+      return checkInputs(given, await this.capabilities());
+    });
+  }
+
+  /** What the connected Cinder offers, for the gates of `check` and `create`. */
+  async capabilities(): Promise<Capabilities> {
+    const client = await this.client();
+    return {
+      maxMicroversion: formatMicroversion(client.maxMicroversion),
+      complete: client.supports(ATTACHMENT_COMPLETE),
+      mode: client.supports(ATTACHMENT_MODE),
+    };
   }
 
   /** A connector or `complete` change is an update; volume, instance, mode or adopted id a replacement. */
   async diff(olds: VolumeAttachmentOutputs, news: VolumeAttachmentInputs): Promise<DiffAnswer> {
-    const plan = planDiff(olds, withoutEngineKeys(news) as unknown as VolumeAttachmentInputs);
-    if (plan.changes.length === 0) {
-      return { changes: false, replaces: [], deleteBeforeReplace: false };
-    }
-    // Attaching the same volume again: a second attachment fits only on a multiattach volume.
-    const deleteBeforeReplace =
-      plan.replaces.length > 0 && plan.sameVolume && !(await this.isMultiattach(olds.volumeId));
-    return { changes: true, replaces: plan.replaces, deleteBeforeReplace };
+    return this.guarded(async () => {
+      const plan = planDiff(olds, withoutEngineKeys(news) as unknown as VolumeAttachmentInputs);
+      if (plan.changes.length === 0) {
+        return { changes: false, replaces: [], deleteBeforeReplace: false };
+      }
+      // Attaching the same volume again: a second attachment fits only on a multiattach volume.
+      const deleteBeforeReplace =
+        plan.replaces.length > 0 && plan.sameVolume && !(await this.isMultiattach(olds.volumeId));
+      return { changes: true, replaces: plan.replaces, deleteBeforeReplace };
+    });
   }
 
   /**
@@ -106,19 +145,28 @@ export class AttachmentOperations {
    * to the create is lost, finds out what it did (recovery/create.ts): a create is never sent twice blindly.
    */
   async create(inputs: VolumeAttachmentInputs): Promise<{ id: string; outs: VolumeAttachmentOutputs }> {
-    const client = await this.client();
-    const volume = await this.resolveVolume(client, inputs.volumeId);
-    if (inputs.attachmentId) {
-      return this.adopt(client, inputs, inputs.attachmentId, volume);
-    }
-    const outcome = await createWithRecovery(client, { volumeId: volume.id, inputs }, this.reliability());
-    const { attachment } = outcome;
-    const created = toOutputs(inputs, attachment, { volumeName: volume.name, status: outcome.status });
-    if (!inputs.complete || created.status === "attached") {
-      return { id: attachment.id, outs: plain(created) };
-    }
-    await this.completeOrRecord(client, created);
-    return { id: attachment.id, outs: plain({ ...created, status: "attached" }) };
+    return this.guarded(async () => {
+      const client = await this.client();
+      // Every gate before the first write: check has said so already, unless it ran elsewhere.
+      if (inputs.mode) client.require("Attach mode (mode)", ATTACHMENT_MODE);
+      if (inputs.complete) client.require("Completing an attachment (complete, os-complete)", ATTACHMENT_COMPLETE);
+      const volume = await this.resolveVolume(client, inputs.volumeId);
+      if (inputs.attachmentId) {
+        return this.adopt(client, inputs, inputs.attachmentId, volume);
+      }
+      const outcome = await createWithRecovery(client, { volumeId: volume.id, inputs }, this.reliability()).catch(
+        (err: unknown) => {
+          throw missingVolume(err, volume.id) ?? err;
+        },
+      );
+      const { attachment } = outcome;
+      const created = toOutputs(inputs, attachment, { volumeName: volume.name, status: outcome.status });
+      if (!inputs.complete || created.status === "attached") {
+        return { id: attachment.id, outs: plain(created) };
+      }
+      await this.completeOrRecord(client, created);
+      return { id: attachment.id, outs: plain({ ...created, status: "attached" }) };
+    });
   }
 
   /** The attachment as Cinder has it now; an empty id when it is gone. */
@@ -126,17 +174,19 @@ export class AttachmentOperations {
     id: string,
     props: VolumeAttachmentOutputs | undefined,
   ): Promise<{ id: string; props: VolumeAttachmentOutputs | Record<string, never> }> {
-    const client = await this.client();
-    try {
-      const attachment = await getAttachment(client, id);
-      return {
-        id: attachment.id,
-        props: plain(toOutputs(inputsOf(props, attachment), attachment, { volumeName: props?.volumeName })),
-      };
-    } catch (err) {
-      if (isCinderStatus(err, 404)) return { id: "", props: {} };
-      throw err;
-    }
+    return this.guarded(async () => {
+      const client = await this.client();
+      try {
+        const attachment = await getAttachment(client, id);
+        return {
+          id: attachment.id,
+          props: plain(toOutputs(inputsOf(props, attachment), attachment, { volumeName: props?.volumeName })),
+        };
+      } catch (err) {
+        if (isCinderStatus(err, 404)) return { id: "", props: {} };
+        throw err;
+      }
+    });
   }
 
   /** Sends the new connector (attachment-update) and completes again when asked. */
@@ -145,28 +195,32 @@ export class AttachmentOperations {
     olds: VolumeAttachmentOutputs,
     news: VolumeAttachmentInputs,
   ): Promise<{ outs: VolumeAttachmentOutputs }> {
-    const client = await this.client();
-    const plan = planDiff(olds, news);
-    let outs: VolumeAttachmentOutputs = {
-      ...(withoutEngineKeys(olds) as unknown as VolumeAttachmentOutputs),
-      ...news,
-      volumeId: olds.volumeId,
-      attachmentId: id,
-    };
-    if (plan.changes.includes("connector") && news.connector) {
-      const attachment = await updateAttachment(client, id, news.connector);
-      outs = toOutputs(news, attachment, { volumeName: olds.volumeName, status: "attaching" });
-    }
-    if (news.complete && outs.status !== "attached") {
-      await completeVerified(client, id, this.reliability());
-      outs = { ...outs, status: "attached" };
-    }
-    return { outs: plain(outs) };
+    return this.guarded(async () => {
+      const client = await this.client();
+      const plan = planDiff(olds, news);
+      let outs: VolumeAttachmentOutputs = {
+        ...(withoutEngineKeys(olds) as unknown as VolumeAttachmentOutputs),
+        ...news,
+        volumeId: olds.volumeId,
+        attachmentId: id,
+      };
+      if (plan.changes.includes("connector") && news.connector) {
+        const attachment = await updateAttachment(client, id, news.connector);
+        outs = toOutputs(news, attachment, { volumeName: olds.volumeName, status: "attaching" });
+      }
+      if (news.complete && outs.status !== "attached") {
+        await completeVerified(client, id, this.reliability());
+        outs = { ...outs, status: "attached" };
+      }
+      return { outs: plain(outs) };
+    });
   }
 
   /** attachment-delete, with the recovery of recovery/delete.ts; an attachment already gone counts as deleted. */
   async delete(id: string): Promise<void> {
-    return deleteWithRecovery(await this.client(), id);
+    return this.guarded(async () => {
+      return deleteWithRecovery(await this.client(), id);
+    });
   }
 
   private async adopt(client: CinderClient, inputs: VolumeAttachmentInputs, id: string, volume: VolumeRef) {
@@ -220,6 +274,16 @@ export class AttachmentOperations {
       throw err;
     }
   }
+}
+
+/** The error for a create that Cinder refused because the volume does not exist; undefined for any other. */
+function missingVolume(err: unknown, volumeId: string): VolumeLookupError | undefined {
+  const gone = CinderNotFoundError.isInstance(err) && /^Volume \S+ could not be found/.test(err.faultMessage ?? "");
+  if (!gone) return undefined;
+  return new VolumeLookupError(
+    `volumeId "${volumeId}": no volume has this ID (Cinder: ${err.faultMessage ?? "404"}); check it with ` +
+      "cinder list, and that the volume belongs to the project the provider authenticates to",
+  );
 }
 
 /** The inputs part of a state (read keeps them as they were); without a state, what the attachment shows. */
