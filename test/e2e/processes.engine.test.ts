@@ -4,9 +4,10 @@
  * whose view of the requests times what is done to the CLI.
  *
  * - Killed: the CLI's whole process group gets SIGKILL right after Cinder answered the attachment
- *   POST. The engine sends its plugins nothing then (they run in process groups of their own), so
- *   the language host, the dynamic provider's node process and the program must notice by
- *   themselves and exit within seconds.
+ *   POST (the policy pack on, so that a policy analyzer runs too). The engine sends its plugins
+ *   nothing then, and they run in process groups of their own, so the language host, the policy
+ *   analyzer, the dynamic provider's node process and the program must notice by themselves and
+ *   exit within seconds.
  * - Interrupted: one SIGINT while Cinder holds the attachment POST. The engine must let the create
  *   finish and record what Cinder made; nothing is leaked, the next `up` changes nothing, `destroy`
  *   leaves nothing.
@@ -15,11 +16,12 @@
  * marker given to the CLI (see support/processes.ts).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import * as path from "node:path";
 import { audit } from "../support/audit";
 import { type CinderProxy, type Fault, startProxy } from "../support/proxy";
 import { TestVolumes, stackEnv } from "../support/stack";
 import { CinderState } from "./support/cinderState";
-import { engineEnv, getEngine } from "./support/engine";
+import { engineEnv, getEngine, repoRoot } from "./support/engine";
 import { type ExampleStack, exampleDir, withExample } from "./support/examples";
 import {
   MARK_ENV,
@@ -37,7 +39,8 @@ const EXIT_WITHIN_MS = 5_000;
 /** How long the proxy holds Cinder's answer to the attachment POST in the interrupt test. */
 const HELD_ANSWER_MS = 3_000;
 const FORWARD: Fault = { kind: "forward" };
-const isAttachmentPost = (method: string, path: string) => method === "POST" && /\/attachments$/.test(path);
+const INSTANCE = "3c6f1b8e-2d4a-4f0b-8e7c-5a9d1e2f3b40";
+const isAttachmentPost = (method: string, url: string) => method === "POST" && /\/attachments$/.test(url);
 
 const volumes = new TestVolumes("e2e-processes");
 let cinderState: CinderState;
@@ -123,7 +126,7 @@ function proxiedEndpoint(proxy: CinderProxy): string {
 
 const roles = (processes: readonly { role: ProcessRole }[]) => [...new Set(processes.map((p) => p.role))].sort();
 
-test(`after a SIGKILL of the CLI's process group right after Cinder answered the attachment POST, the language host, the dynamic provider and the program exit by themselves within ${EXIT_WITHIN_MS / 1000} s`, async () => {
+test(`after a SIGKILL of the CLI's process group right after Cinder answered the attachment POST, the language host, the policy analyzer it runs, the dynamic provider and the program exit by themselves within ${EXIT_WITHIN_MS / 1000} s`, async () => {
   const volume = await volumes.create(cinderState.client);
   const origin = new URL(stackEnv().CINDER_ENDPOINT as string).origin;
   const proxy = await startProxy(origin, () => FORWARD);
@@ -132,9 +135,12 @@ test(`after a SIGKILL of the CLI's process group right after Cinder answered the
     await withExample(
       "iscsi-attach",
       "sigkill",
-      { config: { volume: volume.id, "cinder:endpoint": proxiedEndpoint(proxy) } },
+      // An instance, as the pack's cinder-full-attach-names-instance policy requires of a full attach.
+      { config: { volume: volume.id, instanceUuid: INSTANCE, "cinder:endpoint": proxiedEndpoint(proxy) } },
       async (s) => {
-        const run = await startCli(s, ["up", "--yes", "--skip-preview"], mark);
+        // With the policy pack, so that the language host runs a policy analyzer too.
+        const policyPack = path.join(repoRoot, "policy");
+        const run = await startCli(s, ["up", "--yes", "--skip-preview", "--policy-pack", policyPack], mark);
         try {
           await waitFor(
             () => proxy.exchanges.some((e) => isAttachmentPost(e.method, e.path)),
@@ -145,7 +151,7 @@ test(`after a SIGKILL of the CLI's process group right after Cinder answered the
           // While the create is in flight, every process of the run is there to be found.
           const alive = processesOfRun(mark);
           expect(roles(alive)).toEqual(
-            expect.arrayContaining(["dynamic provider", "language host", "program", "pulumi CLI"]),
+            expect.arrayContaining(["dynamic provider", "language host", "policy analyzer", "program", "pulumi CLI"]),
           );
 
           process.kill(-run.group, "SIGKILL");
@@ -155,7 +161,7 @@ test(`after a SIGKILL of the CLI's process group right after Cinder answered the
         } finally {
           killProcessesOfRun(mark);
           // What a pipeline's retry does first: release the lock the killed run kept.
-          await cli(s, ["cancel", "--yes"], mark);
+          await cli(s, ["cancel", "--yes"], mark).catch((err: unknown) => console.error(err));
           // The attachment the killed create made stays in Cinder (issue 17, point 1): `volumes.cleanup`
           // deletes it. Destroying what the state holds lets the stack be removed.
           await s.destroy();
@@ -173,8 +179,8 @@ test(`one SIGINT to pulumi up while Cinder holds the attachment POST lets the cr
   const origin = new URL(stackEnv().CINDER_ENDPOINT as string).origin;
   let interrupt: () => void = () => undefined;
   let interruptedAt: number | undefined;
-  const proxy = await startProxy(origin, (method, path) => {
-    if (interruptedAt !== undefined || !isAttachmentPost(method, path)) return FORWARD;
+  const proxy = await startProxy(origin, (method, url) => {
+    if (interruptedAt !== undefined || !isAttachmentPost(method, url)) return FORWARD;
     interruptedAt = Date.now();
     interrupt();
     return { kind: "delay-response", ms: HELD_ANSWER_MS };
@@ -186,36 +192,43 @@ test(`one SIGINT to pulumi up while Cinder holds the attachment POST lets the cr
       "sigint",
       { config: { volume: volume.id, "cinder:endpoint": proxiedEndpoint(proxy) } },
       async (s) => {
-        const run = await startCli(s, ["up", "--yes", "--skip-preview"], mark);
-        // As a terminal's Ctrl-C: to the CLI's process group, once.
-        interrupt = () => process.kill(-run.group, "SIGINT");
-        const { code } = await run.exited;
-        // Not before the held answer reached the provider: the CLI waited for the in-flight create.
-        expect(Date.now() - (interruptedAt ?? Infinity)).toBeGreaterThanOrEqual(HELD_ANSWER_MS);
-        // Then it ends the update as cancelled.
-        expect(code).not.toBe(0);
-        expect(run.output()).toMatch(/cancel/i);
-        expect(await processesLeftAfter(mark, EXIT_WITHIN_MS)).toEqual([]);
+        try {
+          const run = await startCli(s, ["up", "--yes", "--skip-preview"], mark);
+          // As a terminal's Ctrl-C: to the CLI's process group, once.
+          interrupt = () => process.kill(-run.group, "SIGINT");
+          const { code } = await run.exited;
+          // Not before the held answer reached the provider: the CLI waited for the in-flight create,
+          // reported it done, and then ended the update as cancelled.
+          expect(Date.now() - (interruptedAt ?? Infinity)).toBeGreaterThanOrEqual(HELD_ANSWER_MS);
+          expect(code).not.toBe(0);
+          expect(run.output()).toMatch(/\^C received; cancelling[^]*VolumeAttachment data created[^]*update canceled/);
+          expect(await processesLeftAfter(mark, EXIT_WITHIN_MS)).toEqual([]);
 
-        const post = proxy.exchanges.find((e) => isAttachmentPost(e.method, e.path));
-        const made = (JSON.parse(post?.responseBody ?? "{}") as { attachment?: { id?: string } }).attachment?.id;
-        expect(made).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
-        const recorded = await s.recordedAttachments();
-        expect(recorded.map((a) => [a.id, a.initErrors ?? []])).toEqual([[made, []]]);
-        expect(await audit(cinderState.client, [volume.id], [made as string])).toMatchObject({
-          clean: true,
-          seen: [`${made} attached`],
-        });
+          const post = proxy.exchanges.find((e) => isAttachmentPost(e.method, e.path));
+          const made = (JSON.parse(post?.responseBody ?? "{}") as { attachment?: { id?: string } }).attachment?.id;
+          expect(made).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
+          const recorded = await s.recordedAttachments();
+          expect(recorded.map((a) => [a.id, a.initErrors ?? []])).toEqual([[made, []]]);
+          expect(await audit(cinderState.client, [volume.id], [made as string])).toMatchObject({
+            clean: true,
+            seen: [`${made} attached`],
+          });
 
-        // The run released the lock: the next commands need no `pulumi cancel`.
-        expect((await s.preview()).steps).toEqual([]);
-        await s.up();
-        expect((await s.recordedAttachments()).map((a) => a.id)).toEqual([made]);
-        expect((await cinderState.attachments(volume.id)).map((a) => a.id)).toEqual([made]);
+          // The run released the lock: the next commands need no `pulumi cancel`.
+          expect((await s.preview()).steps).toEqual([]);
+          await s.up();
+          expect((await s.recordedAttachments()).map((a) => a.id)).toEqual([made]);
+          expect((await cinderState.attachments(volume.id)).map((a) => a.id)).toEqual([made]);
 
-        await s.destroy();
-        expect(await cinderState.attachments(volume.id)).toEqual([]);
-        expect(await cinderState.waitForVolume(volume.id, "available")).toBe("available");
+          await s.destroy();
+          expect(await cinderState.attachments(volume.id)).toEqual([]);
+          expect(await cinderState.waitForVolume(volume.id, "available")).toBe("available");
+        } catch (err) {
+          // Whatever the run left in the state goes, so that the stack can be removed; what it left
+          // only in Cinder goes with the volume (`volumes.cleanup`).
+          await s.destroy().catch(() => undefined);
+          throw err;
+        }
       },
     );
   } finally {
