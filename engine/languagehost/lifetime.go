@@ -149,8 +149,8 @@ func (c *children) run(cmd *exec.Cmd) error {
 	return err
 }
 
-// signal sends sig to every child's process group; with closing set, no new child starts.
-func (c *children) signal(sig syscall.Signal, closing bool) {
+// signalAll sends sig to every child's process group; with closing set, no new child starts.
+func (c *children) signalAll(sig syscall.Signal, closing bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closing = c.closing || closing
@@ -165,7 +165,7 @@ func (c *children) exitWhenEngineGone(engineAddr string) error {
 	return watchEngine(engineAddr, func(reason string) {
 		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: the engine at %s is gone (%s); killing the program and exiting\n",
 			engineAddr, reason)
-		c.signal(syscall.SIGKILL, true)
+		c.signalAll(syscall.SIGKILL, true)
 		os.Exit(1)
 	})
 }
@@ -178,7 +178,7 @@ func (c *children) shutDownOnSignal(srv *grpc.Server) {
 	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
 		sig := (<-signals).(syscall.Signal)
-		c.signal(sig, true)
+		c.signalAll(sig, true)
 		stopped := make(chan struct{})
 		go func() {
 			srv.GracefulStop()
@@ -188,7 +188,7 @@ func (c *children) shutDownOnSignal(srv *grpc.Server) {
 		case <-stopped:
 		case <-time.After(shutdownGrace):
 		}
-		c.signal(syscall.SIGKILL, true)
+		c.signalAll(syscall.SIGKILL, true)
 		os.Exit(0)
 	}()
 }
