@@ -5,6 +5,7 @@
 #     pulumi-language-nodejs          our minimal Node language host (engine/languagehost)
 #     pulumi-resource-pulumi-nodejs   launcher for Node dynamic providers
 #     pulumi-analyzer-policy-nodejs   launcher for Node policy packs
+#     plugin-watchdog.js              preloaded into their node processes: exit once the engine is gone
 # Each piece is rebuilt only when missing or stale, written under a temporary name and renamed into
 # place, so the script is idempotent, safe to run concurrently (it takes a lock), and takes well
 # under a second when everything is cached. Progress goes to stderr; the LAST line of stdout is the
@@ -81,8 +82,8 @@ else
 	echo "$lh_hash" >"$lh_stamp"
 fi
 
-# --- launchers (shell scripts) ----------------------------------------------------------------
-for name in pulumi-resource-pulumi-nodejs pulumi-analyzer-policy-nodejs; do
+# --- launchers (shell scripts) and the watchdog they and the language host preload into node -----
+for name in plugin-watchdog.js pulumi-resource-pulumi-nodejs pulumi-analyzer-policy-nodejs; do
 	src="$ENGINE_REPO/scripts/engine/$name"
 	dst="$ENGINE_BIN/$name"
 	if [ -x "$dst" ] && cmp -s "$src" "$dst"; then

@@ -8,7 +8,8 @@
 // `pulumi-resource-pulumi-nodejs`), and generates no code. See docs/engine.md.
 //
 // Like every plugin it prints the port it listens on as its first line of stdout; the engine passes
-// its own address as the last argument, after optional logging and tracing flags.
+// its own address as the last argument, after optional logging and tracing flags. It exits by
+// itself once the engine is gone, and takes the node processes it started with it (lifetime.go).
 package main
 
 import (
@@ -59,7 +60,13 @@ func main() {
 		os.Exit(1)
 	}
 	srv := grpc.NewServer(grpc.MaxRecvMsgSize(400 * 1024 * 1024))
-	pulumirpc.RegisterLanguageRuntimeServer(srv, &host{node: node, engine: engineAddr})
+	kids := newChildren()
+	pulumirpc.RegisterLanguageRuntimeServer(srv, &host{node: node, engine: engineAddr, children: kids})
+	kids.shutDownOnSignal(srv)
+	if err := kids.exitWhenEngineGone(engineAddr); err != nil {
+		fmt.Fprintln(os.Stderr, "pulumi-language-nodejs:", err)
+		os.Exit(1)
+	}
 
 	// The engine reads this line to learn where to connect.
 	fmt.Printf("%d\n", lis.Addr().(*net.TCPAddr).Port)
@@ -68,6 +75,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pulumi-language-nodejs: serve:", err)
 		os.Exit(1)
 	}
+	// Serve returns nil only after shutDownOnSignal stopped the server; it exits the process once
+	// the children are gone too.
+	select {}
 }
 
 // engineAddress returns the last positional argument, skipping the flags the engine may put first:
@@ -95,7 +105,8 @@ func engineAddress(args []string) (string, error) {
 type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 
-	node string
+	node     string
+	children *children
 
 	mu     sync.Mutex
 	engine string
@@ -179,7 +190,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	}
 
 	opts := runtimeOptions(req.GetInfo())
-	args := append([]string{}, opts.nodeArgs...)
+	args := append(h.children.nodeArgs(), opts.nodeArgs...)
 	args = append(args, runScript)
 	flag := func(name, value string) {
 		if value != "" {
@@ -211,11 +222,11 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 
 	cmd := exec.CommandContext(ctx, h.node, args...)
 	cmd.Dir = pwd
-	cmd.Env = env
+	cmd.Env = h.children.env(env)
 	// Wrapped so that exec copies through a pipe: node may set an inherited descriptor non-blocking.
 	cmd.Stdout = struct{ io.Writer }{os.Stdout}
 	cmd.Stderr = struct{ io.Writer }{os.Stderr}
-	err = cmd.Run()
+	err = h.children.run(cmd)
 	if err == nil {
 		return &pulumirpc.RunResponse{}, nil
 	}
@@ -245,7 +256,7 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, stream grpc.ServerStre
 	}
 	opts := runtimeOptions(req.GetInfo())
 
-	args := append([]string{}, opts.nodeArgs...)
+	args := append(h.children.nodeArgs(), opts.nodeArgs...)
 	if req.GetKind() == "analyzer" {
 		script, err := h.resolve(ctx, dir, "@pulumi/pulumi/cmd/run-policy-pack")
 		if err != nil {
@@ -276,11 +287,11 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, stream grpc.ServerStre
 	// The plugin's own folder, not the engine's Pwd (the program's folder): a PolicyPack reads the
 	// package.json of its working directory for its version.
 	cmd.Dir = dir
-	cmd.Env = env
+	cmd.Env = h.children.env(env)
 	cmd.Stdout = out.writer(false)
 	cmd.Stderr = out.writer(true)
 	code := int32(0)
-	if err := cmd.Run(); err != nil {
+	if err := h.children.run(cmd); err != nil {
 		var exitErr *exec.ExitError
 		if !errors.As(err, &exitErr) {
 			return status.Errorf(codes.Internal, "could not run node: %v", err)

@@ -1,0 +1,238 @@
+/**
+ * Process lifetime of `pulumi up` through the real CLI (issue 17, points 3 and 4; the dynamic-provider
+ * face): the CLI runs `examples/iscsi-attach` against the local Cinder through a loopback proxy,
+ * whose view of the requests times what is done to the CLI.
+ *
+ * - Killed: the CLI's whole process group gets SIGKILL right after Cinder answered the attachment
+ *   POST (the policy pack on, so that a policy analyzer runs too). The engine sends its plugins
+ *   nothing then, and they run in process groups of their own, so the language host, the policy
+ *   analyzer, the dynamic provider's node process and the program must notice by themselves and
+ *   exit within seconds.
+ * - Interrupted: one SIGINT while Cinder holds the attachment POST. The engine must let the create
+ *   finish and record what Cinder made; nothing is leaked, the next `up` changes nothing, `destroy`
+ *   leaves nothing.
+ *
+ * The processes of a run are told apart from everything else on the machine by an environment
+ * marker given to the CLI (see support/processes.ts).
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import * as path from "node:path";
+import { audit } from "../support/audit";
+import { type CinderProxy, type Fault, startProxy } from "../support/proxy";
+import { TestVolumes, stackEnv } from "../support/stack";
+import { CinderState } from "./support/cinderState";
+import { engineEnv, getEngine, repoRoot } from "./support/engine";
+import { type ExampleStack, exampleDir, withExample } from "./support/examples";
+import {
+  MARK_ENV,
+  type ProcessRole,
+  killProcessesOfRun,
+  newRunMark,
+  processesLeftAfter,
+  processesOfRun,
+} from "./support/processes";
+
+jest.setTimeout(300_000);
+
+/** How long the processes of a killed run may outlive it: "within a few seconds". */
+const EXIT_WITHIN_MS = 5_000;
+/** How long the proxy holds Cinder's answer to the attachment POST in the interrupt test. */
+const HELD_ANSWER_MS = 3_000;
+const FORWARD: Fault = { kind: "forward" };
+const INSTANCE = "3c6f1b8e-2d4a-4f0b-8e7c-5a9d1e2f3b40";
+const isAttachmentPost = (method: string, url: string) => method === "POST" && /\/attachments$/.test(url);
+
+const volumes = new TestVolumes("e2e-processes");
+let cinderState: CinderState;
+
+beforeAll(async () => {
+  cinderState = await CinderState.connect();
+});
+afterAll(async () => {
+  await volumes.cleanup(cinderState.client);
+});
+
+/** A `pulumi` command started in a process group of its own, as a CI runner or a terminal starts it. */
+interface CliRun {
+  readonly child: ChildProcess;
+  /** The process group's id (the CLI's pid). */
+  readonly group: number;
+  /** Resolves once the CLI exited. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** What it printed so far (stdout and stderr). */
+  output(): string;
+}
+
+/** The CLI's environment: the engine's (as the Automation API stacks get it) plus the run's marker. */
+async function cliEnv(mark: string): Promise<NodeJS.ProcessEnv> {
+  const engine = await getEngine();
+  return {
+    ...process.env,
+    ...engineEnv(),
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+    PATH: `${engine.binDir}:${process.env["PATH"] ?? ""}`,
+    [MARK_ENV]: mark,
+  };
+}
+
+/** Starts `pulumi <args> --stack <stack>` in the example's folder, detached into its own process group. */
+async function startCli(stack: ExampleStack, args: readonly string[], mark: string): Promise<CliRun> {
+  const engine = await getEngine();
+  const child = spawn(engine.pulumi, [...args, "--stack", stack.name, "--color", "never"], {
+    cwd: exampleDir(stack.example),
+    env: await cliEnv(mark),
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let printed = "";
+  child.stdout?.on("data", (chunk: Buffer) => (printed += chunk.toString("utf8")));
+  child.stderr?.on("data", (chunk: Buffer) => (printed += chunk.toString("utf8")));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  if (child.pid === undefined) throw new Error(`could not start ${engine.pulumi}`);
+  return { child, group: child.pid, exited, output: () => printed };
+}
+
+/** Runs `pulumi <args> --stack <stack>` to its end, as the user's next command after an interrupted run. */
+async function cli(stack: ExampleStack, args: readonly string[], mark: string): Promise<string> {
+  const engine = await getEngine();
+  const env = await cliEnv(mark);
+  return new Promise((resolve, reject) =>
+    execFile(
+      engine.pulumi,
+      [...args, "--stack", stack.name],
+      { cwd: exampleDir(stack.example), env },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}${stderr}`)) : resolve(stdout)),
+    ),
+  );
+}
+
+/** Waits until `condition` holds (polling every 50 ms), failing with `what` after `timeoutMs`. */
+async function waitFor(condition: () => boolean, what: string, timeoutMs: number, run: CliRun): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline || run.child.exitCode !== null) {
+      throw new Error(`${what} did not happen (CLI exit code ${String(run.child.exitCode)}):\n${run.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The proxied endpoint: the local Cinder's endpoint with the proxy's origin. */
+function proxiedEndpoint(proxy: CinderProxy): string {
+  return `${proxy.url}${new URL(stackEnv().CINDER_ENDPOINT as string).pathname}`;
+}
+
+const roles = (processes: readonly { role: ProcessRole }[]) => [...new Set(processes.map((p) => p.role))].sort();
+
+test(`after a SIGKILL of the CLI's process group right after Cinder answered the attachment POST, the language host, the policy analyzer it runs, the dynamic provider and the program exit by themselves within ${EXIT_WITHIN_MS / 1000} s`, async () => {
+  const volume = await volumes.create(cinderState.client);
+  const origin = new URL(stackEnv().CINDER_ENDPOINT as string).origin;
+  const proxy = await startProxy(origin, () => FORWARD);
+  const mark = newRunMark();
+  try {
+    await withExample(
+      "iscsi-attach",
+      "sigkill",
+      // An instance, as the pack's cinder-full-attach-names-instance policy requires of a full attach.
+      { config: { volume: volume.id, instanceUuid: INSTANCE, "cinder:endpoint": proxiedEndpoint(proxy) } },
+      async (s) => {
+        // With the policy pack, so that the language host runs a policy analyzer too.
+        const policyPack = path.join(repoRoot, "policy");
+        const run = await startCli(s, ["up", "--yes", "--skip-preview", "--policy-pack", policyPack], mark);
+        try {
+          await waitFor(
+            () => proxy.exchanges.some((e) => isAttachmentPost(e.method, e.path)),
+            "the attachment POST",
+            180_000,
+            run,
+          );
+          // While the create is in flight, every process of the run is there to be found.
+          const alive = processesOfRun(mark);
+          expect(roles(alive)).toEqual(
+            expect.arrayContaining(["dynamic provider", "language host", "policy analyzer", "program", "pulumi CLI"]),
+          );
+
+          process.kill(-run.group, "SIGKILL");
+          await run.exited;
+          const left = await processesLeftAfter(mark, EXIT_WITHIN_MS);
+          expect(left).toEqual([]);
+        } finally {
+          killProcessesOfRun(mark);
+          // What a pipeline's retry does first: release the lock the killed run kept.
+          await cli(s, ["cancel", "--yes"], mark).catch((err: unknown) => console.error(err));
+          // The attachment the killed create made stays in Cinder (issue 17, point 1): `volumes.cleanup`
+          // deletes it. Destroying what the state holds lets the stack be removed.
+          await s.destroy();
+        }
+      },
+    );
+  } finally {
+    killProcessesOfRun(mark);
+    await proxy.close();
+  }
+});
+
+test(`one SIGINT to pulumi up while Cinder holds the attachment POST lets the create finish: the state records the attachment Cinder made and Cinder has no other; no process of the run outlives it; the next up changes nothing and destroy leaves nothing`, async () => {
+  const volume = await volumes.create(cinderState.client);
+  const origin = new URL(stackEnv().CINDER_ENDPOINT as string).origin;
+  let interrupt: () => void = () => undefined;
+  let interruptedAt: number | undefined;
+  const proxy = await startProxy(origin, (method, url) => {
+    if (interruptedAt !== undefined || !isAttachmentPost(method, url)) return FORWARD;
+    interruptedAt = Date.now();
+    interrupt();
+    return { kind: "delay-response", ms: HELD_ANSWER_MS };
+  });
+  const mark = newRunMark();
+  try {
+    await withExample(
+      "iscsi-attach",
+      "sigint",
+      { config: { volume: volume.id, "cinder:endpoint": proxiedEndpoint(proxy) } },
+      async (s) => {
+        try {
+          const run = await startCli(s, ["up", "--yes", "--skip-preview"], mark);
+          // As a terminal's Ctrl-C: to the CLI's process group, once.
+          interrupt = () => process.kill(-run.group, "SIGINT");
+          const { code } = await run.exited;
+          // Not before the held answer reached the provider: the CLI waited for the in-flight create,
+          // reported it done, and then ended the update as cancelled.
+          expect(Date.now() - (interruptedAt ?? Infinity)).toBeGreaterThanOrEqual(HELD_ANSWER_MS);
+          expect(code).not.toBe(0);
+          expect(run.output()).toMatch(/\^C received; cancelling[^]*VolumeAttachment data created[^]*update canceled/);
+          expect(await processesLeftAfter(mark, EXIT_WITHIN_MS)).toEqual([]);
+
+          const post = proxy.exchanges.find((e) => isAttachmentPost(e.method, e.path));
+          const made = (JSON.parse(post?.responseBody ?? "{}") as { attachment?: { id?: string } }).attachment?.id;
+          expect(made).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
+          const recorded = await s.recordedAttachments();
+          expect(recorded.map((a) => [a.id, a.initErrors ?? []])).toEqual([[made, []]]);
+          expect(await audit(cinderState.client, [volume.id], [made as string])).toMatchObject({
+            clean: true,
+            seen: [`${made} attached`],
+          });
+
+          // The run released the lock: the next commands need no `pulumi cancel`.
+          expect((await s.preview()).steps).toEqual([]);
+          await s.up();
+          expect((await s.recordedAttachments()).map((a) => a.id)).toEqual([made]);
+          expect((await cinderState.attachments(volume.id)).map((a) => a.id)).toEqual([made]);
+
+          await s.destroy();
+          expect(await cinderState.attachments(volume.id)).toEqual([]);
+          expect(await cinderState.waitForVolume(volume.id, "available")).toBe("available");
+        } catch (err) {
+          // Whatever the run left in the state goes, so that the stack can be removed; what it left
+          // only in Cinder goes with the volume (`volumes.cleanup`).
+          await s.destroy().catch(() => undefined);
+          throw err;
+        }
+      },
+    );
+  } finally {
+    killProcessesOfRun(mark);
+    await proxy.close();
+  }
+});
