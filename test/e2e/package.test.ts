@@ -1,6 +1,6 @@
 /**
  * The package as users get it. `npm pack` makes the tarball (built JavaScript and declarations,
- * README, CHANGELOG, LICENSE and nothing else). A fresh Pulumi program in a temporary folder outside the
+ * README, CHANGELOG, LICENSE, the Markdown docs the README links to, and nothing else). A fresh Pulumi program in a temporary folder outside the
  * repository installs that tarball and `@pulumi/pulumi` from the registry, type-checks against the
  * installed declarations, and runs `up` and `destroy` through the real engine (the Automation API
  * on the program's folder: the `pulumi` CLI of scripts/engine.sh with our Node language host)
@@ -168,9 +168,10 @@ afterAll(async () => {
   if (work) await fs.rm(work, { recursive: true, force: true });
 });
 
-test("the tarball holds the built JavaScript with its declarations, README, CHANGELOG and LICENSE, and nothing else", async () => {
+test("the tarball holds the built JavaScript with its declarations, README, CHANGELOG, LICENSE and the Markdown docs, and nothing else", async () => {
   const files = pack.files.map((file) => file.path).sort();
-  const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/(sdk|provider\/src)\/[\w/.-]+\.(js|d\.ts))$/;
+  const allowed =
+    /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|docs\/[\w-]+\.md|(policy|bench)\/README\.md|bench\/RESULTS\.md|dist\/(sdk|provider\/src)\/[\w/.-]+\.(js|d\.ts))$/;
   expect(files.filter((file) => !allowed.test(file))).toEqual([]);
   expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "CHANGELOG.md", "LICENSE"]));
 
@@ -192,6 +193,23 @@ test("the tarball holds the built JavaScript with its declarations, README, CHAN
   for (const target of targets) {
     expect(files).toContain(path.posix.normalize(target));
   }
+});
+
+test("every relative link of the README and of the docs it ships points to a file inside the tarball", async () => {
+  const files = new Set(pack.files.map((file) => file.path));
+  const pages = [...files].filter((file) => file.endsWith(".md"));
+  expect(pages).toEqual(expect.arrayContaining(["README.md", "docs/getting-started.md", "docs/configuration.md"]));
+  const dead: string[] = [];
+  for (const page of pages) {
+    const text = await fs.readFile(path.join(repoRoot, page), "utf8");
+    for (const [, target = ""] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const file = target.split("#")[0] ?? "";
+      if (file === "" || /^[a-z]+:/i.test(file)) continue; // an anchor in the same page, or a URL
+      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(page), file));
+      if (!files.has(resolved)) dead.push(`${page} -> ${target}`);
+    }
+  }
+  expect(dead).toEqual([]);
 });
 
 test("installed from the tarball into a program outside the repository: it type-checks, and up and destroy through the real engine attach the volume in Cinder and detach it again", async () => {
