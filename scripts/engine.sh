@@ -4,6 +4,7 @@
 #     pulumi                          the CLI, built from engine/ (go.mod pins the version), stamped
 #     pulumi-language-nodejs          our minimal Node language host (engine/languagehost)
 #     pulumi-language-yaml            the real Pulumi YAML language host (pulumi-yaml, engine/yaml)
+#     pulumi-cinder-sdkgen            SDK generator on Pulumi's code generators (engine/sdkgen)
 #     pulumi-resource-pulumi-nodejs   launcher for Node dynamic providers
 #     pulumi-analyzer-policy-nodejs   launcher for Node policy packs
 # Each piece is rebuilt only when missing or stale, written under a temporary name and renamed into
@@ -82,10 +83,19 @@ else
 	echo "$lh_hash" >"$lh_stamp"
 fi
 
-# --- separate build modules: the YAML language host --------------------------------------------
-# It has its own go.mod, so it never changes the CLI's dependency versions; each is rebuilt when
+# --- separate build modules: the YAML language host and the SDK generator -------------------
+# Each has its own go.mod, so neither changes the CLI's dependency versions; each is rebuilt when
 # its stamp (a hash of the engine version, link flags, its go.mod, go.sum and sources) differs.
-# pulumi-yaml needs its own pkg/v3 (see engine/yaml/go.mod).
+# pulumi-yaml needs its own pkg/v3 (see engine/yaml/go.mod); sdkgen must require the CLI's.
+require_engine_version() { # <module dir>
+	local got
+	got=$(sed -n 's#^[[:space:]]*github.com/pulumi/pulumi/pkg/v3 v\([0-9][^ ]*\).*#\1#p' "$1/go.mod" | head -n 1)
+	if [ "$got" != "$ENGINE_VERSION" ]; then
+		log "engine/$1/go.mod has github.com/pulumi/pulumi/pkg/v3 v$got, engine/go.mod v$ENGINE_VERSION: bump them together"
+		exit 1
+	fi
+}
+
 build_module_binary() { # <module dir> <binary name> <package> <ldflags>
 	local dir=$1 name=$2 pkg=$3 ldflags=$4
 	local bin="$ENGINE_BIN/$name" stamp="$ENGINE_BIN/.$name.stamp" hash start
@@ -113,6 +123,9 @@ build_module_binary() { # <module dir> <binary name> <package> <ldflags>
 yaml_version=$(sed -n 's#^[[:space:]]*\(require \)\{0,1\}github.com/pulumi/pulumi-yaml \(v[0-9][^ ]*\).*#\2#p' yaml/go.mod | head -n 1)
 build_module_binary yaml pulumi-language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml \
 	"-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version"
+# The SDK generator must use the code generators of the engine's own version.
+require_engine_version sdkgen
+build_module_binary sdkgen pulumi-cinder-sdkgen . ""
 
 # --- launchers (shell scripts) ----------------------------------------------------------------
 for name in pulumi-resource-pulumi-nodejs pulumi-analyzer-policy-nodejs; do
