@@ -3,6 +3,8 @@
 #   ${PULUMI_CINDER_CACHE:-$HOME/.cache/pulumi-cinder-attachment}/engine-v<version>/bin/
 #     pulumi                          the CLI, built from engine/ (go.mod pins the version), stamped
 #     pulumi-language-nodejs          our minimal Node language host (engine/languagehost)
+#     pulumi-language-yaml            the real Pulumi YAML language host (pulumi-yaml, engine/yaml)
+#     pulumi-cinder-sdkgen            SDK generator on Pulumi's code generators (engine/sdkgen)
 #     pulumi-resource-pulumi-nodejs   launcher for Node dynamic providers
 #     pulumi-analyzer-policy-nodejs   launcher for Node policy packs
 #     plugin-watchdog.js              preloaded into their node processes: exit once the engine is gone
@@ -81,6 +83,50 @@ else
 	trap - EXIT
 	echo "$lh_hash" >"$lh_stamp"
 fi
+
+# --- separate build modules: the YAML language host and the SDK generator -------------------
+# Each has its own go.mod, so neither changes the CLI's dependency versions; each is rebuilt when
+# its stamp (a hash of the engine version, link flags, its go.mod, go.sum and sources) differs.
+# pulumi-yaml needs its own pkg/v3 (see engine/yaml/go.mod); sdkgen must require the CLI's.
+require_engine_version() { # <module dir>
+	local got
+	got=$(sed -n 's#^[[:space:]]*github.com/pulumi/pulumi/pkg/v3 v\([0-9][^ ]*\).*#\1#p' "$1/go.mod" | head -n 1)
+	if [ "$got" != "$ENGINE_VERSION" ]; then
+		log "engine/$1/go.mod has github.com/pulumi/pulumi/pkg/v3 v$got, engine/go.mod v$ENGINE_VERSION: bump them together"
+		exit 1
+	fi
+}
+
+build_module_binary() { # <module dir> <binary name> <package> <ldflags>
+	local dir=$1 name=$2 pkg=$3 ldflags=$4
+	local bin="$ENGINE_BIN/$name" stamp="$ENGINE_BIN/.$name.stamp" hash start
+	hash=$({
+		echo "$ENGINE_VERSION $ldflags"
+		cat "$dir/go.mod" "$dir/go.sum"
+		find "$dir" -name '*.go' -print0 | LC_ALL=C sort -z | xargs -0 -r cat
+	} | sha256sum | cut -d' ' -f1)
+	if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null || true)" = "$hash" ]; then
+		log "$name is cached"
+		return
+	fi
+	log "building $name (engine/$dir)"
+	tmp="$ENGINE_BIN/.$name.tmp.$$" # global: the EXIT trap still needs it after we return
+	trap 'rm -f "$tmp"' EXIT
+	start=$(date +%s)
+	(cd "$dir" && go build -trimpath -ldflags "-s -w $ldflags" -o "$tmp" "$pkg") >&2
+	mv -f "$tmp" "$bin"
+	trap - EXIT
+	echo "$hash" >"$stamp"
+	log "built $name in $(($(date +%s) - start))s"
+}
+
+# The YAML host's version is the pulumi-yaml module version engine/yaml/go.mod selects.
+yaml_version=$(sed -n 's#^[[:space:]]*\(require \)\{0,1\}github.com/pulumi/pulumi-yaml \(v[0-9][^ ]*\).*#\2#p' yaml/go.mod | head -n 1)
+build_module_binary yaml pulumi-language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml \
+	"-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version"
+# The SDK generator must use the code generators of the engine's own version.
+require_engine_version sdkgen
+build_module_binary sdkgen pulumi-cinder-sdkgen . ""
 
 # --- launchers (shell scripts) and the watchdog they and the language host preload into node -----
 for name in plugin-watchdog.js pulumi-resource-pulumi-nodejs pulumi-analyzer-policy-nodejs; do
