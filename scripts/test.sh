@@ -16,6 +16,8 @@ step "local OpenStack stack"
 bash scripts/stack/stack.sh start --keystone
 step "Pulumi engine"
 bash scripts/engine.sh >/dev/null
+step "SDK generator (go test of engine/sdkgen)"
+(cd engine/sdkgen && GOFLAGS=-mod=readonly go test ./...)
 step "types, lint, formatting"
 npx tsc --noEmit -p .
 npx eslint .

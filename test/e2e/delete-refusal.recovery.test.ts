@@ -174,6 +174,12 @@ async function refusedDestroy(prefix: string): Promise<RefusedProject> {
   expect(refused.code).not.toBe(0);
   expect(refused.output).toContain(`refused to delete attachment ${attachmentId}`);
   expect(refused.output).toContain("OSSA-2023-003");
+  // Said as the engine says every error (in the progress and among the diagnostics), not a third
+  // time from the provider's stderr with a stack trace and the class name doubled.
+  const said = refused.output.split(`refused to delete attachment ${attachmentId}`).length - 1;
+  expect(said).toBeLessThanOrEqual(2);
+  expect(refused.output).not.toContain("AttachmentDeleteRefusedError");
+  expect(refused.output).not.toMatch(/^\s+at /m);
   expect(await cliAttachments(volume.id)).toEqual([attachmentId]);
   return { dir, attachmentId, volumeId: volume.id };
 }
