@@ -12,7 +12,7 @@ import {
 } from "../../provider/src/volumeAttachment/errors";
 import type { PartialCreateError } from "../../provider/src/volumeAttachment/operations";
 import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/shape";
-import { cinder, parseListIds, parseTable } from "../support/cinderCli";
+import { cinder, cinderAttach, parseListIds, parseTable } from "../support/cinderCli";
 import { startProxy } from "../support/proxy";
 import { TestVolumes, adminClient, operations, stackEnv } from "../support/stack";
 
@@ -196,20 +196,7 @@ test("read after an out-of-band delete with the cinder CLI reports the attachmen
 
 test("adoption: an attachment made by the cinder CLI is taken over by id, completed, and then owned", async () => {
   const volume = await volumes.create(admin);
-  const shown = parseTable(
-    await cinder([
-      "attachment-create",
-      volume.id,
-      "--connect",
-      "True",
-      "--initiator",
-      HOST_A.initiator,
-      "--ip",
-      HOST_A.ip,
-      "--host",
-      HOST_A.host,
-    ]),
-  );
+  const shown = await cinderAttach(volume.id, HOST_A);
   const attachmentId = shown.id as string;
   expect(attachmentId).toMatch(/^[0-9a-f-]{36}$/);
 

@@ -2,7 +2,7 @@
  * The iscsi-attach example meets attachments changed behind the stack's back with the cinder CLI:
  * refresh notices a deleted one, and the adoption input takes over one the CLI made.
  */
-import { cinder, parseTable } from "../support/cinderCli";
+import { cinder, cinderAttach } from "../support/cinderCli";
 import { withExample } from "./support/examples";
 import { cinderSuite } from "./support/lifecycle";
 
@@ -33,21 +33,8 @@ test("refresh after the attachment was deleted with the cinder CLI drops it from
 
 test("the attachmentId input adopts an attachment made by the cinder CLI: the stack completes it, owns it, and its destroy deletes it", async () => {
   const volume = await suite.createVolume();
-  const connector = { host: "compute-7", hostIp: "192.0.2.77", initiator: "iqn.1993-08.org.debian:01:compute-7" };
-  const made = parseTable(
-    await cinder([
-      "attachment-create",
-      volume.id,
-      "--connect",
-      "True",
-      "--initiator",
-      connector.initiator,
-      "--ip",
-      connector.hostIp,
-      "--host",
-      connector.host,
-    ]),
-  );
+  const connector = { host: "compute-7", ip: "192.0.2.77", initiator: "iqn.1993-08.org.debian:01:compute-7" };
+  const made = await cinderAttach(volume.id, connector);
   const attachmentId = made["id"] as string;
   expect(attachmentId).toMatch(/^[0-9a-f-]{36}$/);
 

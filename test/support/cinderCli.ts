@@ -30,3 +30,32 @@ export function parseTable(stdout: string): Record<string, string> {
 export function parseListIds(stdout: string): string[] {
   return [...stdout.matchAll(/^\|\s*([0-9a-f]{8}-[0-9a-f-]{27})\s*\|/gm)].map((m) => m[1] as string);
 }
+
+/** Where `cinderAttach` connects: the cinder CLI's connector flags. */
+export interface CliConnector {
+  readonly initiator: string;
+  readonly ip: string;
+  readonly host: string;
+}
+
+/**
+ * `cinder attachment-create <volume> --connect True --initiator ... --ip ... --host ...`: an attachment
+ * made outside Pulumi, connected; resolves the table the CLI printed (its `id` among it).
+ */
+export async function cinderAttach(volumeId: string, connector: CliConnector): Promise<Record<string, string>> {
+  const { initiator, ip, host } = connector;
+  return parseTable(
+    await cinder([
+      "attachment-create",
+      volumeId,
+      "--connect",
+      "True",
+      "--initiator",
+      initiator,
+      "--ip",
+      ip,
+      "--host",
+      host,
+    ]),
+  );
+}
