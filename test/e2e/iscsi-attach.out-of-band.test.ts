@@ -41,7 +41,15 @@ test("the attachmentId input adopts an attachment made by the cinder CLI: the st
   await withExample(
     "iscsi-attach",
     "adopt",
-    { config: { volume: volume.id, attachmentId, ...connector } },
+    {
+      config: {
+        volume: volume.id,
+        attachmentId,
+        initiator: connector.initiator,
+        hostIp: connector.ip,
+        host: connector.host,
+      },
+    },
     async (s) => {
       const adopted = await s.up();
       expect(adopted.summary.resourceChanges).toEqual({ create: 2 });
