@@ -8,6 +8,10 @@ export { VolumeAttachmentProvider } from "../provider/src/dynamic/provider";
 export type {
   AttachMode,
   ConnectorInputs,
+  VolumeAttachmentArgsShape,
   VolumeAttachmentInputs,
   VolumeAttachmentOutputs,
 } from "../provider/src/volumeAttachment/shape";
+export type { ConnectorInput } from "../provider/src/cinder/attachments/connector";
+export { connectorSchema } from "../provider/src/cinder/attachments/connector";
+export { volumeAttachmentInputsSchema, volumeAttachmentOutputsSchema } from "../provider/src/volumeAttachment/shape";

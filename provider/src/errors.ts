@@ -6,13 +6,16 @@
  */
 
 /** The shape `isInstance` looks for: the kinds of an error's class and of its ancestors. */
-interface Branded {
+export interface Branded {
+  /** The kinds of the error's class and its ancestors. */
   readonly __providerErrorKinds: readonly string[];
 }
 
 /** A class of {@link ProviderError}, as `isInstance` sees it. */
-interface ErrorClass<T> {
+export interface ErrorClass<T> {
+  /** The class's stable name. */
   readonly kind: string;
+  /** Its instances' prototype. */
   readonly prototype: T;
 }
 

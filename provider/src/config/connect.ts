@@ -10,10 +10,14 @@ import { adviseOnConnect } from "./advice";
 import { type ConnectionSettings, SettingsError, type TlsSettings, describeSetting } from "./settings";
 
 /** The PEM material of the TLS settings, read once. */
-interface TlsMaterial {
+export interface TlsMaterial {
+  /** The CA bundle. */
   readonly ca?: Buffer;
+  /** The client certificate. */
   readonly cert?: Buffer;
+  /** The client certificate's private key. */
   readonly key?: Buffer;
+  /** False only when verification is turned off (insecure). */
   readonly rejectUnauthorized: boolean;
 }
 

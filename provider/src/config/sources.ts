@@ -20,6 +20,7 @@ interface Source {
   readonly env?: readonly string[];
 }
 
+/** Every setting and its sources. */
 export const S = {
   cloud: { config: "cloud", env: ["OS_CLOUD"] },
   authType: { config: "authType", cloud: "auth_type", env: ["OS_AUTH_TYPE"] },
@@ -100,6 +101,7 @@ export class Lookup {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
+  /** The setting's value from the first source that gives one. */
   get(key: Key): string | undefined {
     const source: Source = S[key];
     const fromConfig = this.config(source.config);
@@ -118,6 +120,7 @@ export class Lookup {
     return undefined;
   }
 
+  /** The setting's value; a {@link SettingsError} saying `why` and where to give it when no source has one. */
   require(key: Key, why: string): string {
     const value = this.get(key);
     if (value === undefined) throw new SettingsError(`${why}: give it as ${describeSetting(key)}`);
@@ -125,6 +128,7 @@ export class Lookup {
   }
 }
 
+/** A boolean setting (`true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`); false when absent. */
 export function bool(text: string | undefined, key: Key): boolean {
   if (text === undefined) return false;
   if (/^(1|true|yes|on)$/i.test(text)) return true;

@@ -88,7 +88,14 @@ function buildInputsSchema() {
         });
       }
     })
-    .transform((inputs) => ({ ...inputs, complete: inputs.complete ?? inputs.connector !== undefined }));
+    .transform((inputs) => ({
+      ...inputs,
+      /**
+       * Call os-complete (volume API microversion 3.44) after connecting: the input, or its default
+       * (true with a connector; `check` makes it false where the server lacks 3.44).
+       */
+      complete: inputs.complete ?? inputs.connector !== undefined,
+    }));
 }
 
 /** The schema of VolumeAttachment inputs: validates them and fills defaults. Built once, on first use. */
@@ -140,13 +147,13 @@ export const volumeAttachmentOutputsSchema = once(buildOutputsSchema);
 export const SECRET_OUTPUTS = ["credentials"] as const;
 
 /** VolumeAttachment inputs as the user gives them (before `check`). */
-export type VolumeAttachmentArgsShape = z.input<ReturnType<typeof buildInputsSchema>>;
+export type VolumeAttachmentArgsShape = z.input<ReturnType<typeof volumeAttachmentInputsSchema>>;
 
 /** VolumeAttachment inputs as `check` returns them: validated, defaults filled. */
-export type VolumeAttachmentInputs = z.output<ReturnType<typeof buildInputsSchema>>;
+export type VolumeAttachmentInputs = z.output<ReturnType<typeof volumeAttachmentInputsSchema>>;
 
 /** The state of a VolumeAttachment: its inputs plus what Cinder reported. */
-export type VolumeAttachmentOutputs = z.output<ReturnType<typeof buildOutputsSchema>>;
+export type VolumeAttachmentOutputs = z.output<ReturnType<typeof volumeAttachmentOutputsSchema>>;
 
 /** Access mode of the attachment: read-write or read-only. Needs microversion 3.54. */
 export type AttachMode = NonNullable<VolumeAttachmentInputs["mode"]>;

@@ -141,10 +141,10 @@ function buildConnectorSchema() {
 export const connectorSchema = once(buildConnectorSchema);
 
 /** A connector as given, before validation (defaults not yet filled). */
-export type ConnectorInput = z.input<ReturnType<typeof buildConnectorSchema>>;
+export type ConnectorInput = z.input<ReturnType<typeof connectorSchema>>;
 
 /** A validated connector, defaults filled. */
-export type CheckedConnector = z.output<ReturnType<typeof buildConnectorSchema>>;
+export type CheckedConnector = z.output<ReturnType<typeof connectorSchema>>;
 
 /** A connector as the requests send it: any of the fields (Cinder's drivers say which they need). */
 export type Connector = Readonly<Partial<CheckedConnector>>;
