@@ -10,7 +10,6 @@ import {
   AttachmentDeleteRefusedError,
   VolumeLookupError,
 } from "../../provider/src/volumeAttachment/errors";
-import type { PartialCreateError } from "../../provider/src/volumeAttachment/operations";
 import type { VolumeAttachmentInputs } from "../../provider/src/volumeAttachment/shape";
 import { cinder, cinderAttach, parseListIds, parseTable } from "../support/cinderCli";
 import { startProxy } from "../support/proxy";
@@ -141,20 +140,23 @@ test("mode ro: Cinder records attach_mode ro (3.54); with the cap below 3.54 it 
   await ops.delete(id);
 });
 
-test("complete needs 3.44: at 3.27 the attachment is made but completing fails, and the error carries its id for the state", async () => {
+test("complete needs 3.44: at 3.27 check fills complete: false and the attachment stays attaching; complete: true is refused before any write", async () => {
   const volume = await volumes.create(admin);
   const capped = operations({ OS_VOLUME_API_VERSION: "3.27" });
-  const failure = (await capped
-    .create(await inputs({ volumeId: volume.id, connector: HOST_A }))
-    .catch((e: unknown) => e)) as PartialCreateError;
-  expect(failure.message).toMatch(/was created but completing it failed: .*needs volume API microversion 3.44/);
-  expect(failure.id).toEqual(expect.any(String));
-  expect(failure.properties).toMatchObject({ attachmentId: failure.id, status: "attaching" });
-  expect((await getAttachment(admin, failure.id)).status).toBe("attaching");
-  // The next update, with full microversions, completes what was recorded.
-  const finished = await ops.update(failure.id, failure.properties, failure.properties);
-  expect(finished.outs.status).toBe("attached");
-  await ops.delete(failure.id);
+  const checked = await capped.check({ volumeId: volume.id, connector: HOST_A });
+  expect(checked.failures).toEqual([]);
+  expect(checked.inputs.complete).toBe(false);
+  const { id, outs } = await capped.create(checked.inputs);
+  expect(outs.status).toBe("attaching");
+  expect((await getAttachment(admin, id)).status).toBe("attaching");
+  await capped.delete(id);
+
+  const refused = await capped.check({ volumeId: volume.id, connector: HOST_A, complete: true });
+  expect(refused.failures.map((f) => f.property)).toEqual(["complete"]);
+  await expect(capped.create({ ...checked.inputs, complete: true })).rejects.toThrow(
+    /os-complete.*needs volume API microversion 3\.44, but only 3\.27/,
+  );
+  expect(await listAttachments(admin, { volumeId: volume.id })).toEqual([]);
 });
 
 test("multiattach: two hosts attach one volume; replacements there need not delete first, elsewhere they must", async () => {

@@ -236,16 +236,7 @@ test("installed from the tarball into a program outside the repository: it type-
   ) as string[];
   expect(resolved).toEqual([
     path.join(program, "node_modules", "pulumi-cinder-attachment", "dist", "sdk", "index.js"),
-    path.join(
-      program,
-      "node_modules",
-      "pulumi-cinder-attachment",
-      "dist",
-      "provider",
-      "src",
-      "volumeAttachment",
-      "runtime.js",
-    ),
+    path.join(program, "node_modules", "pulumi-cinder-attachment", "dist", "provider", "src", "dynamic", "runtime.js"),
   ]);
 
   // The declarations as an editor and a strict build see them: through `exports` (node16, with

@@ -15,16 +15,15 @@
  * The processes of a run are told apart from everything else on the machine by an environment
  * marker given to the CLI (see support/processes.ts).
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
 import * as path from "node:path";
 import { audit } from "../support/audit";
-import { type CinderProxy, type Fault, startProxy } from "../support/proxy";
+import { type Fault, startProxy } from "../support/proxy";
 import { TestVolumes, stackEnv } from "../support/stack";
 import { CinderState } from "./support/cinderState";
-import { engineEnv, getEngine, repoRoot } from "./support/engine";
-import { type ExampleStack, exampleDir, withExample } from "./support/examples";
+import { cli, proxiedEndpoint, startCli, waitFor } from "./support/cli";
+import { repoRoot } from "./support/engine";
+import { withExample } from "./support/examples";
 import {
-  MARK_ENV,
   type ProcessRole,
   killProcessesOfRun,
   newRunMark,
@@ -51,78 +50,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await volumes.cleanup(cinderState.client);
 });
-
-/** A `pulumi` command started in a process group of its own, as a CI runner or a terminal starts it. */
-interface CliRun {
-  readonly child: ChildProcess;
-  /** The process group's id (the CLI's pid). */
-  readonly group: number;
-  /** Resolves once the CLI exited. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** What it printed so far (stdout and stderr). */
-  output(): string;
-}
-
-/** The CLI's environment: the engine's (as the Automation API stacks get it) plus the run's marker. */
-async function cliEnv(mark: string): Promise<NodeJS.ProcessEnv> {
-  const engine = await getEngine();
-  return {
-    ...process.env,
-    ...engineEnv(),
-    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-    PATH: `${engine.binDir}:${process.env["PATH"] ?? ""}`,
-    [MARK_ENV]: mark,
-  };
-}
-
-/** Starts `pulumi <args> --stack <stack>` in the example's folder, detached into its own process group. */
-async function startCli(stack: ExampleStack, args: readonly string[], mark: string): Promise<CliRun> {
-  const engine = await getEngine();
-  const child = spawn(engine.pulumi, [...args, "--stack", stack.name, "--color", "never"], {
-    cwd: exampleDir(stack.example),
-    env: await cliEnv(mark),
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let printed = "";
-  child.stdout?.on("data", (chunk: Buffer) => (printed += chunk.toString("utf8")));
-  child.stderr?.on("data", (chunk: Buffer) => (printed += chunk.toString("utf8")));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
-  );
-  if (child.pid === undefined) throw new Error(`could not start ${engine.pulumi}`);
-  return { child, group: child.pid, exited, output: () => printed };
-}
-
-/** Runs `pulumi <args> --stack <stack>` to its end, as the user's next command after an interrupted run. */
-async function cli(stack: ExampleStack, args: readonly string[], mark: string): Promise<string> {
-  const engine = await getEngine();
-  const env = await cliEnv(mark);
-  return new Promise((resolve, reject) =>
-    execFile(
-      engine.pulumi,
-      [...args, "--stack", stack.name],
-      { cwd: exampleDir(stack.example), env },
-      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}${stderr}`)) : resolve(stdout)),
-    ),
-  );
-}
-
-/** Waits until `condition` holds (polling every 50 ms), failing with `what` after `timeoutMs`. */
-async function waitFor(condition: () => boolean, what: string, timeoutMs: number, run: CliRun): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline || run.child.exitCode !== null) {
-      throw new Error(`${what} did not happen (CLI exit code ${String(run.child.exitCode)}):\n${run.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** The proxied endpoint: the local Cinder's endpoint with the proxy's origin. */
-function proxiedEndpoint(proxy: CinderProxy): string {
-  return `${proxy.url}${new URL(stackEnv().CINDER_ENDPOINT as string).pathname}`;
-}
 
 const roles = (processes: readonly { role: ProcessRole }[]) => [...new Set(processes.map((p) => p.role))].sort();
 

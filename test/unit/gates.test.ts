@@ -91,3 +91,15 @@ describe("the operations' gates against a Cinder capped by maxMicroversion", () 
     expect(fake.requests).toEqual([]);
   });
 });
+
+test("where Cinder cannot be reached, check still checks the form and leaves the gates to create", async () => {
+  const ops = AttachmentOperations.fromConfig(() => undefined, {
+    CINDER_ENDPOINT: "http://127.0.0.1:9/v3",
+    OS_AUTH_TYPE: "noauth",
+  });
+  const { inputs, failures } = await ops.check({ volumeId: VOLUME, connector: CONNECTOR, mode: "ro" });
+  expect(failures).toEqual([]);
+  expect(inputs).toMatchObject({ mode: "ro", complete: true });
+  const bad = await ops.check({ volumeId: VOLUME, connector: { ...CONNECTOR, initiator: "iqn.bad" } });
+  expect(bad.failures.map((f) => f.property)).toEqual(["connector.initiator"]);
+});

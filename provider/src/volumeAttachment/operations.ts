@@ -60,6 +60,7 @@ export class AttachmentOperations {
   private clientPromise?: Promise<CinderClient>;
   private reliabilityOptions?: ReliabilityOptions;
   private connectionSettings?: ConnectionSettings;
+  private checkCapabilities?: Promise<Capabilities | undefined>;
 
   constructor(private readonly options: OperationsOptions) {}
 
@@ -104,15 +105,20 @@ export class AttachmentOperations {
 
   /**
    * Validates inputs and fills defaults. Inputs whose gates depend on the server (a connector, a
-   * mode) are checked against its microversions, discovered once per process; bad inputs fail
-   * before any request.
+   * mode) are checked against its microversions, discovered once per process, where Cinder can be
+   * reached; bad inputs fail before any request.
    */
   async check(news: Record<string, unknown>): Promise<CheckResult> {
     return this.guarded(async () => {
       const given = withoutEngineKeys(news);
       const result = checkInputs(given);
       if (result.failures.length > 0 || !needsCapabilities(result.inputs)) return result;
-      return checkInputs(given, await this.capabilities());
+      // Where Cinder cannot be asked (not configured or not reachable in a preview), the gates wait
+      // for create, which decides them again before its first write.
+      // One try per process: a preview of many resources does not wait for an unreachable Cinder each time.
+      this.checkCapabilities ??= this.capabilities().catch(() => undefined);
+      const capabilities = await this.checkCapabilities;
+      return capabilities ? checkInputs(given, capabilities) : result;
     });
   }
 
