@@ -2,9 +2,9 @@
  * An interrupted deployment (issue 17), through the real CLI: `pulumi up` of examples/iscsi-attach
  * has its whole process group killed (SIGKILL) right after Cinder answered the attachment POST, as
  * a cancelled CI job or a lost runner kills it. The attachment is then in Cinder and only a pending
- * create in the state. The recovery docs/troubleshooting.md gives (the fenced block it marks with
- * {@link RECOVERY_MARKER}) must hand that attachment to the stack, so that the next `up` makes no
- * second one and `destroy` leaves nothing.
+ * create in the state. The recovery docs/troubleshooting.md gives (the fenced blocks it marks with
+ * {@link RECOVERY_MARKER} and {@link ADOPTION_MARKER}) must hand that attachment to the stack, so
+ * that the next `up` makes no second one and `destroy` leaves nothing.
  */
 import { execFile } from "node:child_process";
 import { cinder, parseListIds } from "../support/cinderCli";
@@ -20,6 +20,8 @@ jest.setTimeout(300_000);
 
 /** The comment in docs/troubleshooting.md right above the recovery block this test runs. */
 const RECOVERY_MARKER = "<!-- recovery: run by test/e2e/interrupted.recovery.test.ts -->";
+/** The comment above the block that adopts the orphan in examples/iscsi-attach. */
+const ADOPTION_MARKER = "<!-- adoption: run by test/e2e/interrupted.recovery.test.ts -->";
 const FORWARD: Fault = { kind: "forward" };
 const INSTANCE = "6a1f0c2e-9b3d-4e5f-8a7b-1c2d3e4f5a60";
 
@@ -81,25 +83,22 @@ test("after a SIGKILL of pulumi up right after Cinder made the attachment, the r
         expect(orphan).toBeDefined();
         expect(others).toEqual([]);
 
-        // The block, line by line: <urn> and <attachment-id> come from what the lines before it printed.
-        const lines = fencedBlockAfter(await readDoc("troubleshooting.md"), RECOVERY_MARKER)
-          .split("\n")
-          .filter((line) => line.trim() !== "");
-        let urn = "";
+        // The blocks, line by line: <attachment-id> is the one attachment-list printed.
+        const troubleshooting = await readDoc("troubleshooting.md");
+        const lines = [RECOVERY_MARKER, ADOPTION_MARKER].flatMap((marker) =>
+          fencedBlockAfter(troubleshooting, marker)
+            .split("\n")
+            .filter((line) => line.trim() !== ""),
+        );
         let listed: string[] = [];
         for (const line of lines) {
           const out = await runLine(
-            line
-              .replace("<volume-id>", volume.id)
-              .replace("<urn>", urn)
-              .replace("<attachment-id>", listed[0] ?? ""),
+            line.replace("<volume-id>", volume.id).replace("<attachment-id>", listed[0] ?? ""),
             s,
             mark,
           );
-          if (line.includes("pending_operations")) urn = out.trim().split("\n")[0] ?? "";
           if (line.startsWith("cinder ")) listed = parseListIds(out);
         }
-        expect(urn).toMatch(/::pulumi-nodejs:dynamic\/cinder:VolumeAttachment::data$/);
         expect(listed).toEqual([orphan]);
 
         // One attachment, the orphan, now the stack's own and finished; Cinder agrees.
