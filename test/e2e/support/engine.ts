@@ -11,6 +11,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import {
@@ -81,9 +82,11 @@ export function getEngine(): Promise<Engine> {
 
 /**
  * Environment for the CLI, the same as scripts/engine/env.sh sets: offline, local state, isolated
- * PULUMI_HOME. PULUMI_CONFIG_PASSPHRASE keeps a value already set in the environment.
+ * PULUMI_HOME. PULUMI_CONFIG_PASSPHRASE keeps a value already set in the environment. Makes the
+ * local backend's folder, as env.sh does: on a fresh clone the first command may be any test's.
  */
 export function engineEnv(): Record<string, string> {
+  mkdirSync(path.join(localDir, "pulumi-state"), { recursive: true });
   return {
     PULUMI_HOME: path.join(localDir, "pulumi-home"),
     PULUMI_BACKEND_URL: `file://${path.join(localDir, "pulumi-state")}`,
