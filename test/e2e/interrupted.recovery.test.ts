@@ -9,11 +9,11 @@
 import { execFile } from "node:child_process";
 import { cinder, parseListIds } from "../support/cinderCli";
 import { type Fault, startProxy } from "../support/proxy";
-import { TestVolumes, noAuthEnv, stackEnv } from "../support/stack";
-import { CinderState } from "./support/cinderState";
+import { noAuthEnv, stackEnv } from "../support/stack";
 import { cliEnv, proxiedEndpoint, startCli, waitFor } from "./support/cli";
 import { fencedBlockAfter, readDoc } from "./support/docs";
 import { type ExampleStack, exampleDir, withExample } from "./support/examples";
+import { cinderSuite } from "./support/lifecycle";
 import { killProcessesOfRun, newRunMark } from "./support/processes";
 
 jest.setTimeout(300_000);
@@ -25,15 +25,7 @@ const ADOPTION_MARKER = "<!-- adoption: run by test/e2e/interrupted.recovery.tes
 const FORWARD: Fault = { kind: "forward" };
 const INSTANCE = "6a1f0c2e-9b3d-4e5f-8a7b-1c2d3e4f5a60";
 
-const volumes = new TestVolumes("e2e-interrupted");
-let cinderState: CinderState;
-
-beforeAll(async () => {
-  cinderState = await CinderState.connect();
-});
-afterAll(async () => {
-  await volumes.cleanup(cinderState.client);
-});
+const suite = cinderSuite("e2e-interrupted");
 
 /** The attachment IDs the cinder CLI lists for a volume. */
 async function cliAttachments(volumeId: string): Promise<string[]> {
@@ -60,7 +52,7 @@ async function runLine(line: string, stack: ExampleStack, mark: string): Promise
 }
 
 test("after a SIGKILL of pulumi up right after Cinder made the attachment, the recovery the docs give hands the orphan to the stack: the next up makes no second attachment, destroy leaves none", async () => {
-  const volume = await volumes.create(cinderState.client);
+  const volume = await suite.createVolume();
   const proxy = await startProxy(new URL(stackEnv().CINDER_ENDPOINT as string).origin, () => FORWARD);
   const mark = newRunMark();
   try {

@@ -18,11 +18,11 @@
 import * as path from "node:path";
 import { audit } from "../support/audit";
 import { type Fault, startProxy } from "../support/proxy";
-import { TestVolumes, stackEnv } from "../support/stack";
-import { CinderState } from "./support/cinderState";
+import { stackEnv } from "../support/stack";
 import { cli, proxiedEndpoint, startCli, waitFor } from "./support/cli";
 import { repoRoot } from "./support/engine";
 import { withExample } from "./support/examples";
+import { cinderSuite } from "./support/lifecycle";
 import {
   type ProcessRole,
   killProcessesOfRun,
@@ -41,20 +41,12 @@ const FORWARD: Fault = { kind: "forward" };
 const INSTANCE = "3c6f1b8e-2d4a-4f0b-8e7c-5a9d1e2f3b40";
 const isAttachmentPost = (method: string, url: string) => method === "POST" && /\/attachments$/.test(url);
 
-const volumes = new TestVolumes("e2e-processes");
-let cinderState: CinderState;
-
-beforeAll(async () => {
-  cinderState = await CinderState.connect();
-});
-afterAll(async () => {
-  await volumes.cleanup(cinderState.client);
-});
+const suite = cinderSuite("e2e-processes");
 
 const roles = (processes: readonly { role: ProcessRole }[]) => [...new Set(processes.map((p) => p.role))].sort();
 
 test(`after a SIGKILL of the CLI's process group right after Cinder answered the attachment POST, the language host, the policy analyzer it runs, the dynamic provider and the program exit by themselves within ${EXIT_WITHIN_MS / 1000} s`, async () => {
-  const volume = await volumes.create(cinderState.client);
+  const volume = await suite.createVolume();
   const origin = new URL(stackEnv().CINDER_ENDPOINT as string).origin;
   const proxy = await startProxy(origin, () => FORWARD);
   const mark = newRunMark();
@@ -102,7 +94,7 @@ test(`after a SIGKILL of the CLI's process group right after Cinder answered the
 });
 
 test(`one SIGINT to pulumi up while Cinder holds the attachment POST lets the create finish: the state records the attachment Cinder made and Cinder has no other; no process of the run outlives it; the next up changes nothing and destroy leaves nothing`, async () => {
-  const volume = await volumes.create(cinderState.client);
+  const volume = await suite.createVolume();
   const origin = new URL(stackEnv().CINDER_ENDPOINT as string).origin;
   let interrupt: () => void = () => undefined;
   let interruptedAt: number | undefined;
@@ -136,7 +128,7 @@ test(`one SIGINT to pulumi up while Cinder holds the attachment POST lets the cr
           expect(made).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
           const recorded = await s.recordedAttachments();
           expect(recorded.map((a) => [a.id, a.initErrors ?? []])).toEqual([[made, []]]);
-          expect(await audit(cinderState.client, [volume.id], [made as string])).toMatchObject({
+          expect(await audit(suite.cinder.client, [volume.id], [made as string])).toMatchObject({
             clean: true,
             seen: [`${made} attached`],
           });
@@ -145,11 +137,11 @@ test(`one SIGINT to pulumi up while Cinder holds the attachment POST lets the cr
           expect((await s.preview()).steps).toEqual([]);
           await s.up();
           expect((await s.recordedAttachments()).map((a) => a.id)).toEqual([made]);
-          expect((await cinderState.attachments(volume.id)).map((a) => a.id)).toEqual([made]);
+          expect((await suite.cinder.attachments(volume.id)).map((a) => a.id)).toEqual([made]);
 
           await s.destroy();
-          expect(await cinderState.attachments(volume.id)).toEqual([]);
-          expect(await cinderState.waitForVolume(volume.id, "available")).toBe("available");
+          expect(await suite.cinder.attachments(volume.id)).toEqual([]);
+          expect(await suite.cinder.waitForVolume(volume.id, "available")).toBe("available");
         } catch (err) {
           // Whatever the run left in the state goes, so that the stack can be removed; what it left
           // only in Cinder goes with the volume (`volumes.cleanup`).
