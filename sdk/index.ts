@@ -13,5 +13,9 @@ export type {
   VolumeAttachmentOutputs,
 } from "../provider/src/volumeAttachment/shape";
 export type { ConnectorInput } from "../provider/src/cinder/attachments/connector";
-export { connectorSchema } from "../provider/src/cinder/attachments/connector";
-export { volumeAttachmentInputsSchema, volumeAttachmentOutputsSchema } from "../provider/src/volumeAttachment/shape";
+// Type-only: the schemas document the shapes; loading them (and zod) is the provider process's business.
+export type { connectorSchema } from "../provider/src/cinder/attachments/connector";
+export type {
+  volumeAttachmentInputsSchema,
+  volumeAttachmentOutputsSchema,
+} from "../provider/src/volumeAttachment/shape";

@@ -6,12 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectorInput } from "../provider/src/cinder/attachments/connector";
 import { VolumeAttachmentProvider } from "../provider/src/dynamic/provider";
-import {
-  SECRET_OUTPUTS,
-  type VolumeAttachmentArgsShape,
-  type VolumeAttachmentOutputs,
-  volumeAttachmentOutputsSchema,
-} from "../provider/src/volumeAttachment/shape";
+import { OUTPUT_KEYS, SECRET_OUTPUTS } from "../provider/src/volumeAttachment/outputKeys";
+import type { VolumeAttachmentArgsShape, VolumeAttachmentOutputs } from "../provider/src/volumeAttachment/shape";
 import type { Inputs, Outputs } from "./inputs";
 
 /** Where the volume is to be connected; the cinder CLI's connector flags plus other transports' fields. */
@@ -60,9 +56,7 @@ export class VolumeAttachment extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: VolumeAttachmentArgs, opts?: pulumi.CustomResourceOptions) {
     // Every output key must be among the props for the engine to set it on the resource.
-    const outputKeys = Object.fromEntries(
-      Object.keys(volumeAttachmentOutputsSchema().shape).map((key) => [key, undefined]),
-    );
+    const outputKeys = Object.fromEntries(OUTPUT_KEYS.map((key) => [key, undefined]));
     super(
       new VolumeAttachmentProvider(),
       name,

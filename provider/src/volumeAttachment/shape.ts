@@ -143,9 +143,6 @@ function buildOutputsSchema() {
 /** The schema of a VolumeAttachment's state: its checked inputs plus what Cinder reported. */
 export const volumeAttachmentOutputsSchema = once(buildOutputsSchema);
 
-/** Output properties whose values are credentials: stored encrypted, shown only with `--show-secrets`. */
-export const SECRET_OUTPUTS = ["credentials"] as const;
-
 /** VolumeAttachment inputs as the user gives them (before `check`). */
 export type VolumeAttachmentArgsShape = z.input<ReturnType<typeof volumeAttachmentInputsSchema>>;
 
