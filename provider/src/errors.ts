@@ -54,6 +54,11 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A value as a message shows what was given: JSON (`"text"`, `12`, `{"a":1}`), or its text. */
+export function shownValue(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
 /** Appends advice to an error's message (and the first line of its stack), and returns it. */
 export function withAdvice<E extends Error>(err: E, advice: string): E {
   const before = err.message;

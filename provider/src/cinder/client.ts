@@ -9,6 +9,7 @@ import type { AuthSession } from "../auth/session";
 import { connectionErrorCode } from "../http/connection";
 import type { HttpMethod } from "../http/method";
 import {
+  type CinderApiError,
   CinderConnectionError,
   CinderFeatureUnavailableError,
   CinderResponseShapeError,
@@ -162,7 +163,7 @@ export class CinderClient {
           const status = response.status;
           if (request.okStatuses.includes(status) || !isRetryable(request.method, status)) return settled(response);
           if (request.finalStatuses?.includes(status)) return settled(response);
-          return again(this.failureOf(request, response), parseRetryAfter(headerValue(response, "retry-after")));
+          return again(answerError(request, response), parseRetryAfter(headerValue(response, "retry-after")));
         },
         {
           pauseMs: (retry, hintMs) => backoffMs(this.retry, retry, hintMs),
@@ -180,16 +181,6 @@ export class CinderClient {
     }
   }
 
-  /** The error an unaccepted answer stands for. */
-  private failureOf<T>(request: CinderRequest<T>, response: AxiosResponse<unknown>): unknown {
-    try {
-      this.interpret(request, response);
-      return undefined;
-    } catch (err: unknown) {
-      return err;
-    }
-  }
-
   private async authenticatedExchange<T>(request: CinderRequest<T>): Promise<AxiosResponse<unknown>> {
     const response = await this.exchange(request);
     if (response.status === 401 && (await this.auth.renew())) {
@@ -201,14 +192,7 @@ export class CinderClient {
   /** A final answer: the parsed body, or the typed error of the status or shape. */
   private interpret<T>(request: CinderRequest<T>, response: AxiosResponse<unknown>): T {
     if (!request.okStatuses.includes(response.status)) {
-      throw errorFromAnswer({
-        method: request.method,
-        path: request.path,
-        expected: request.okStatuses,
-        status: response.status,
-        body: response.data,
-        requestId: headerValue(response, "x-openstack-request-id"),
-      });
+      throw answerError(request, response);
     }
     if (!request.schema) {
       return undefined as T;
@@ -242,6 +226,18 @@ export class CinderClient {
       throw new CinderConnectionError(request.method, request.path, connectionErrorCode(err));
     }
   }
+}
+
+/** The typed error of an answer whose status the request does not accept. */
+function answerError<T>(request: CinderRequest<T>, response: AxiosResponse<unknown>): CinderApiError {
+  return errorFromAnswer({
+    method: request.method,
+    path: request.path,
+    expected: request.okStatuses,
+    status: response.status,
+    body: response.data,
+    requestId: headerValue(response, "x-openstack-request-id"),
+  });
 }
 
 function headerValue(response: AxiosResponse<unknown>, name: string): string | undefined {

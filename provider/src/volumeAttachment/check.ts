@@ -3,6 +3,7 @@
  * gates and fills defaults. Every failure names the property and says how to fix it; nothing here
  * talks to Cinder (the caller gives what the server offers, see {@link Capabilities}).
  */
+import { shownValue } from "../errors";
 import { UNKNOWN_VALUE, type VolumeAttachmentInputs, volumeAttachmentInputsSchema } from "./shape";
 
 /** What the Cinder at hand offers, as far as the inputs' gates go (from its version discovery). */
@@ -56,7 +57,7 @@ function gated(news: Record<string, unknown>, inputs: VolumeAttachmentInputs, ca
   if (inputs.mode !== undefined && !caps.mode) {
     failures.push({
       property: "mode",
-      reason: `mode ${JSON.stringify(inputs.mode)} needs volume API microversion 3.54, but ${offered}: leave mode out, or raise maxMicroversion`,
+      reason: `mode ${shownValue(inputs.mode)} needs volume API microversion 3.54, but ${offered}: leave mode out, or raise maxMicroversion`,
     });
   }
   const explicitComplete = news.complete === true;

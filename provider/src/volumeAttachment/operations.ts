@@ -153,8 +153,8 @@ export class AttachmentOperations {
   async create(inputs: VolumeAttachmentInputs): Promise<{ id: string; outs: VolumeAttachmentOutputs }> {
     return this.guarded(async () => {
       const client = await this.client();
-      // Every gate before the first write: check has said so already, unless it ran elsewhere.
-      if (inputs.mode) client.require("Attach mode (mode)", ATTACHMENT_MODE);
+      // Every gate before the first write (check has said so already, unless it ran elsewhere): the
+      // request builders gate mode themselves, but os-complete comes after the create's POST.
       if (inputs.complete) client.require("Completing an attachment (complete, os-complete)", ATTACHMENT_COMPLETE);
       const volume = await this.resolveVolume(client, inputs.volumeId);
       if (inputs.attachmentId) {

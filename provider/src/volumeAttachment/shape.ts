@@ -5,6 +5,7 @@
  * Schemas are built on first use, never at module load, so a serialized provider never captures one.
  */
 import { z } from "zod";
+import { shownValue } from "../errors";
 import { connectorSchema } from "../cinder/attachments/connector";
 import { once } from "../once";
 
@@ -16,15 +17,12 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 /** A string of hex digits and dashes as long as an ID: meant as an ID, whatever its grouping. */
 const LOOKS_LIKE_AN_ID = /^(?=.*-)[0-9a-f-]{32,40}$/i;
 
-/** `"text"` for messages that show what was given. */
-function shown(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
-
 function uuid(property: string) {
-  return z.string({ error: (issue) => `${property} must be a string; got ${shown(issue.input)}` }).regex(UUID_PATTERN, {
-    error: (issue) => `${property} ${shown(issue.input)} is not a UUID (8-4-4-4-12 hex digits)`,
-  });
+  return z
+    .string({ error: (issue) => `${property} must be a string; got ${shownValue(issue.input)}` })
+    .regex(UUID_PATTERN, {
+      error: (issue) => `${property} ${shownValue(issue.input)} is not a UUID (8-4-4-4-12 hex digits)`,
+    });
 }
 
 /** The inputs' fields, as given by the user. */
@@ -40,7 +38,7 @@ function inputFields() {
       .max(255, { error: "volumeId is too long for a volume ID or name (255 characters at most)" })
       .refine((v) => UUID_PATTERN.test(v) || !LOOKS_LIKE_AN_ID.test(v), {
         error: (issue) =>
-          `volumeId ${shown(issue.input)} looks like an ID but is malformed: a volume ID is 8-4-4-4-12 hex digits`,
+          `volumeId ${shownValue(issue.input)} looks like an ID but is malformed: a volume ID is 8-4-4-4-12 hex digits`,
       }),
     /** The instance (server) the volume is for; required to reserve without a connector. A change replaces the attachment. */
     instanceUuid: uuid("instanceUuid").optional(),
@@ -50,12 +48,16 @@ function inputFields() {
      */
     connector: connectorSchema().optional(),
     /** `rw` or `ro` (needs volume API microversion 3.54). A change replaces the attachment. */
-    mode: z.enum(["rw", "ro"], { error: (issue) => `mode must be "rw" or "ro"; got ${shown(issue.input)}` }).optional(),
+    mode: z
+      .enum(["rw", "ro"], { error: (issue) => `mode must be "rw" or "ro"; got ${shownValue(issue.input)}` })
+      .optional(),
     /**
      * Call os-complete (volume API microversion 3.44) after connecting, so that the volume goes
      * `in-use`. Default: true with a connector where Cinder offers 3.44, false otherwise.
      */
-    complete: z.boolean({ error: (issue) => `complete must be true or false; got ${shown(issue.input)}` }).optional(),
+    complete: z
+      .boolean({ error: (issue) => `complete must be true or false; got ${shownValue(issue.input)}` })
+      .optional(),
     /**
      * Adopt this existing attachment instead of creating one. Once adopted, the stack owns it:
      * destroying the resource deletes it. A change replaces the attachment.

@@ -5,6 +5,7 @@
  * inferred types, the SDK's argument types, the package schema).
  */
 import { z } from "zod";
+import { shownValue } from "../../errors";
 import { once } from "../../once";
 
 /** `iqn.` + year-month + reversed domain, then optionally `:` and a unique part that does not end in `:` or `.` (RFC 3720). */
@@ -41,21 +42,16 @@ export const RESERVED_WIRE_NAMES: ReadonlySet<string> = new Set([
   ...BUILDER_WIRE_NAMES,
 ]);
 
-/** `"text"` for messages that show what was given. */
-function shown(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
-
 /** Why an iSCSI initiator name is refused. */
 function initiatorProblem(value: string): string {
   if (/[:.]$/.test(value)) {
     return (
-      `connector.initiator ${shown(value)} ends in "${value.slice(-1)}": it looks truncated; ` +
+      `connector.initiator ${shownValue(value)} ends in "${value.slice(-1)}": it looks truncated; ` +
       "copy the whole InitiatorName from /etc/iscsi/initiatorname.iscsi"
     );
   }
   return (
-    `connector.initiator ${shown(value)} is not an iSCSI name: ` +
+    `connector.initiator ${shownValue(value)} is not an iSCSI name: ` +
     "iqn.YYYY-MM.reversed.domain[:unique-id], eui.<16 hex digits> or naa.<16 or 32 hex digits>"
   );
 }
@@ -64,9 +60,9 @@ function wwnList(property: string) {
   return z
     .array(
       z.string().refine((wwn) => WWN.test(wwn), {
-        error: (issue) => `each of ${property} must be 16 hex digits (colons allowed); got ${shown(issue.input)}`,
+        error: (issue) => `each of ${property} must be 16 hex digits (colons allowed); got ${shownValue(issue.input)}`,
       }),
-      { error: (issue) => `${property} must be a list of WWNs; got ${shown(issue.input)}` },
+      { error: (issue) => `${property} must be a list of WWNs; got ${shownValue(issue.input)}` },
     )
     .min(1, { error: `${property} must name at least one WWN, or be left out` })
     .transform((wwns) => wwns.map((wwn) => wwn.replace(/:/g, "").toLowerCase()));
@@ -74,9 +70,9 @@ function wwnList(property: string) {
 
 function pattern(property: string, regex: RegExp, expected: string) {
   return z
-    .string({ error: (issue) => `${property} must be a string; got ${shown(issue.input)}` })
+    .string({ error: (issue) => `${property} must be a string; got ${shownValue(issue.input)}` })
     .refine((value) => regex.test(value), {
-      error: (issue) => `${property} ${shown(issue.input)} ${expected}`,
+      error: (issue) => `${property} ${shownValue(issue.input)} ${expected}`,
     });
 }
 
@@ -85,7 +81,7 @@ function buildConnectorSchema() {
     {
       /** iSCSI initiator name (`--initiator`), e.g. `iqn.1993-08.org.debian:01:cad181614cec` (also `eui.` and `naa.` names). */
       initiator: z
-        .string({ error: (issue) => `connector.initiator must be a string; got ${shown(issue.input)}` })
+        .string({ error: (issue) => `connector.initiator must be a string; got ${shownValue(issue.input)}` })
         .refine((value) => IQN.test(value) || EUI.test(value) || NAA.test(value), {
           error: (issue) => initiatorProblem(String(issue.input)),
         })
@@ -93,7 +89,7 @@ function buildConnectorSchema() {
       /** The host's IP address (`--ip`), IPv4 or IPv6. */
       ip: z
         .union([z.ipv4(), z.ipv6()], {
-          error: (issue) => `connector.ip ${shown(issue.input)} is not an IPv4 or IPv6 address`,
+          error: (issue) => `connector.ip ${shownValue(issue.input)} is not an IPv4 or IPv6 address`,
         })
         .optional(),
       /** The host's name (`--host`). */
@@ -104,7 +100,7 @@ function buildConnectorSchema() {
       osType: pattern("connector.osType", /^[a-z0-9_]+$/i, "is not like linux2").default("linux2"),
       /** Whether the host connects with multipath (`--multipath`); default false. */
       multipath: z
-        .boolean({ error: (issue) => `connector.multipath must be true or false; got ${shown(issue.input)}` })
+        .boolean({ error: (issue) => `connector.multipath must be true or false; got ${shownValue(issue.input)}` })
         .default(false),
       /** Device path on the host (`--mountpoint`), e.g. `/dev/vdb`. */
       mountpoint: pattern(
@@ -132,7 +128,7 @@ function buildConnectorSchema() {
       error: (issue) =>
         issue.code === "unrecognized_keys"
           ? `unknown connector field(s) ${issue.keys.join(", ")}: use the typed fields, or put driver-specific ones in connector.extra`
-          : `connector must be an object; got ${shown(issue.input)}`,
+          : `connector must be an object; got ${shownValue(issue.input)}`,
     },
   );
 }
