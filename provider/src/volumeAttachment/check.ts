@@ -3,6 +3,7 @@
  * gates and fills defaults. Every failure names the property and says how to fix it; nothing here
  * talks to Cinder (the caller gives what the server offers, see {@link Capabilities}).
  */
+import { ATTACHMENT_COMPLETE, ATTACHMENT_MODE, formatMicroversion } from "../cinder/microversion";
 import { shownValue } from "../errors";
 import { UNKNOWN_VALUE, type VolumeAttachmentInputs, volumeAttachmentInputsSchema } from "./shape";
 
@@ -41,7 +42,7 @@ export function needsCapabilities(inputs: VolumeAttachmentInputs): boolean {
 export function checkInputs(news: Record<string, unknown>, capabilities?: Capabilities): CheckResult {
   const result = volumeAttachmentInputsSchema().safeParse(withoutUndefined(news));
   if (result.success) {
-    return gated(news, result.data, capabilities);
+    return withGates(news, result.data, capabilities);
   }
   const failures = result.error.issues
     .filter((issue) => !isUnknownAt(news, issue.path))
@@ -49,22 +50,29 @@ export function checkInputs(news: Record<string, unknown>, capabilities?: Capabi
   return { inputs: news as unknown as VolumeAttachmentInputs, failures };
 }
 
-/** Decides the microversion gates and the default of `complete`. */
-function gated(news: Record<string, unknown>, inputs: VolumeAttachmentInputs, caps?: Capabilities): CheckResult {
+/**
+ * Decides the microversion gates and the default of `complete` for inputs the schema accepted
+ * (`news` as given, `inputs` as parsed): {@link checkInputs} with capabilities, without parsing again.
+ */
+export function withGates(
+  news: Record<string, unknown>,
+  inputs: VolumeAttachmentInputs,
+  caps?: Capabilities,
+): CheckResult {
   if (!caps) return { inputs, failures: [] };
   const failures: CheckFailure[] = [];
   const offered = `this Cinder offers up to ${caps.maxMicroversion} (its maximum, or maxMicroversion)`;
   if (inputs.mode !== undefined && !caps.mode) {
     failures.push({
       property: "mode",
-      reason: `mode ${shownValue(inputs.mode)} needs volume API microversion 3.54, but ${offered}: leave mode out, or raise maxMicroversion`,
+      reason: `mode ${shownValue(inputs.mode)} needs volume API microversion ${formatMicroversion(ATTACHMENT_MODE)}, but ${offered}: leave mode out, or raise maxMicroversion`,
     });
   }
   const explicitComplete = news.complete === true;
   if (explicitComplete && !caps.complete) {
     failures.push({
       property: "complete",
-      reason: `complete needs volume API microversion 3.44 (os-complete), but ${offered}: leave complete out (below 3.44 the attachment stays attaching), or raise maxMicroversion`,
+      reason: `complete needs volume API microversion ${formatMicroversion(ATTACHMENT_COMPLETE)} (os-complete), but ${offered}: leave complete out (below ${formatMicroversion(ATTACHMENT_COMPLETE)} the attachment stays attaching), or raise maxMicroversion`,
     });
   }
   const complete = news.complete === undefined ? inputs.connector !== undefined && caps.complete : inputs.complete;

@@ -19,7 +19,7 @@ import {
 import { type ConfigLookup, type ConnectionSettings, resolveSettings } from "../config/settings";
 import { errorMessage } from "../errors";
 import { type VolumeRef, adoptAttachment } from "./adopt";
-import { type Capabilities, type CheckResult, checkInputs, needsCapabilities } from "./check";
+import { type Capabilities, type CheckResult, checkInputs, needsCapabilities, withGates } from "./check";
 import { planDiff } from "./diff";
 import { VolumeLookupError } from "./errors";
 import { toOutputs } from "./outputs";
@@ -118,7 +118,7 @@ export class AttachmentOperations {
       // One try per process: a preview of many resources does not wait for an unreachable Cinder each time.
       this.checkCapabilities ??= this.capabilities().catch(() => undefined);
       const capabilities = await this.checkCapabilities;
-      return capabilities ? checkInputs(given, capabilities) : result;
+      return capabilities ? withGates(given, result.inputs, capabilities) : result;
     });
   }
 
