@@ -8,13 +8,12 @@
  */
 import { execFile } from "node:child_process";
 import { cinder, parseListIds } from "../support/cinderCli";
-import { type Fault, startProxy } from "../support/proxy";
-import { noAuthEnv, stackEnv } from "../support/stack";
-import { cliEnv, proxiedEndpoint, startCli, waitFor } from "./support/cli";
+import { noAuthEnv } from "../support/stack";
+import { cliEnv, startCli, waitFor, withProxiedExample } from "./support/cli";
 import { fencedBlockAfter, readDoc } from "./support/docs";
-import { type ExampleStack, exampleDir, withExample } from "./support/examples";
+import { type ExampleStack, exampleDir } from "./support/examples";
 import { cinderSuite } from "./support/lifecycle";
-import { killProcessesOfRun, newRunMark } from "./support/processes";
+import { killProcessesOfRun } from "./support/processes";
 
 jest.setTimeout(300_000);
 
@@ -22,7 +21,6 @@ jest.setTimeout(300_000);
 const RECOVERY_MARKER = "<!-- recovery: run by test/e2e/interrupted.recovery.test.ts -->";
 /** The comment above the block that adopts the orphan in examples/iscsi-attach. */
 const ADOPTION_MARKER = "<!-- adoption: run by test/e2e/interrupted.recovery.test.ts -->";
-const FORWARD: Fault = { kind: "forward" };
 const INSTANCE = "6a1f0c2e-9b3d-4e5f-8a7b-1c2d3e4f5a60";
 
 const suite = cinderSuite("e2e-interrupted");
@@ -53,57 +51,45 @@ async function runLine(line: string, stack: ExampleStack, mark: string): Promise
 
 test("after a SIGKILL of pulumi up right after Cinder made the attachment, the recovery the docs give hands the orphan to the stack: the next up makes no second attachment, destroy leaves none", async () => {
   const volume = await suite.createVolume();
-  const proxy = await startProxy(new URL(stackEnv().CINDER_ENDPOINT as string).origin, () => FORWARD);
-  const mark = newRunMark();
-  try {
-    await withExample(
-      "iscsi-attach",
-      "killed",
-      { config: { volume: volume.id, instanceUuid: INSTANCE, "cinder:endpoint": proxiedEndpoint(proxy) } },
-      async (s) => {
-        const run = await startCli(s, ["up", "--yes", "--skip-preview"], mark);
-        await waitFor(
-          () => proxy.exchanges.some((e) => e.method === "POST" && /\/attachments$/.test(e.path) && e.status < 300),
-          "Cinder's answer to the attachment POST",
-          180_000,
-          run,
-        );
-        process.kill(-run.group, "SIGKILL");
-        await run.exited;
-        killProcessesOfRun(mark);
-        const [orphan, ...others] = await cliAttachments(volume.id);
-        expect(orphan).toBeDefined();
-        expect(others).toEqual([]);
-
-        // The blocks, line by line: <attachment-id> is the one attachment-list printed.
-        const troubleshooting = await readDoc("troubleshooting.md");
-        const lines = [RECOVERY_MARKER, ADOPTION_MARKER].flatMap((marker) =>
-          fencedBlockAfter(troubleshooting, marker)
-            .split("\n")
-            .filter((line) => line.trim() !== ""),
-        );
-        let listed: string[] = [];
-        for (const line of lines) {
-          const out = await runLine(
-            line.replace("<volume-id>", volume.id).replace("<attachment-id>", listed[0] ?? ""),
-            s,
-            mark,
-          );
-          if (line.startsWith("cinder ")) listed = parseListIds(out);
-        }
-        expect(listed).toEqual([orphan]);
-
-        // One attachment, the orphan, now the stack's own and finished; Cinder agrees.
-        const recorded = await s.recordedAttachments();
-        expect(recorded.map((r) => r.id)).toEqual([orphan]);
-        expect(await cliAttachments(volume.id)).toEqual([orphan]);
-        expect(JSON.parse(await s.exportText())).not.toHaveProperty("deployment.pending_operations.0");
-        await s.destroy();
-        expect(await cliAttachments(volume.id)).toEqual([]);
-      },
+  await withProxiedExample("killed", { volume: volume.id, instanceUuid: INSTANCE }, async ({ stack, proxy, mark }) => {
+    const run = await startCli(stack, ["up", "--yes", "--skip-preview"], mark);
+    await waitFor(
+      () => proxy.exchanges.some((e) => e.method === "POST" && /\/attachments$/.test(e.path) && e.status < 300),
+      "Cinder's answer to the attachment POST",
+      180_000,
+      run,
     );
-  } finally {
+    process.kill(-run.group, "SIGKILL");
+    await run.exited;
     killProcessesOfRun(mark);
-    await proxy.close();
-  }
+    const [orphan, ...others] = await cliAttachments(volume.id);
+    expect(orphan).toBeDefined();
+    expect(others).toEqual([]);
+
+    // The blocks, line by line: <attachment-id> is the one attachment-list printed.
+    const troubleshooting = await readDoc("troubleshooting.md");
+    const lines = [RECOVERY_MARKER, ADOPTION_MARKER].flatMap((marker) =>
+      fencedBlockAfter(troubleshooting, marker)
+        .split("\n")
+        .filter((line) => line.trim() !== ""),
+    );
+    let listed: string[] = [];
+    for (const line of lines) {
+      const out = await runLine(
+        line.replace("<volume-id>", volume.id).replace("<attachment-id>", listed[0] ?? ""),
+        stack,
+        mark,
+      );
+      if (line.startsWith("cinder ")) listed = parseListIds(out);
+    }
+    expect(listed).toEqual([orphan]);
+
+    // One attachment, the orphan, now the stack's own and finished; Cinder agrees.
+    const recorded = await stack.recordedAttachments();
+    expect(recorded.map((r) => r.id)).toEqual([orphan]);
+    expect(await cliAttachments(volume.id)).toEqual([orphan]);
+    expect(JSON.parse(await stack.exportText())).not.toHaveProperty("deployment.pending_operations.0");
+    await stack.destroy();
+    expect(await cliAttachments(volume.id)).toEqual([]);
+  });
 });

@@ -17,19 +17,11 @@
  */
 import * as path from "node:path";
 import { audit } from "../support/audit";
-import { type Fault, startProxy } from "../support/proxy";
-import { stackEnv } from "../support/stack";
-import { cli, proxiedEndpoint, startCli, waitFor } from "./support/cli";
+import type { Fault } from "../support/proxy";
+import { cli, startCli, waitFor, withProxiedExample } from "./support/cli";
 import { repoRoot } from "./support/engine";
-import { withExample } from "./support/examples";
 import { cinderSuite } from "./support/lifecycle";
-import {
-  type ProcessRole,
-  killProcessesOfRun,
-  newRunMark,
-  processesLeftAfter,
-  processesOfRun,
-} from "./support/processes";
+import { type ProcessRole, killProcessesOfRun, processesLeftAfter, processesOfRun } from "./support/processes";
 
 jest.setTimeout(300_000);
 
@@ -47,111 +39,90 @@ const roles = (processes: readonly { role: ProcessRole }[]) => [...new Set(proce
 
 test(`after a SIGKILL of the CLI's process group right after Cinder answered the attachment POST, the language host, the policy analyzer it runs, the dynamic provider and the program exit by themselves within ${EXIT_WITHIN_MS / 1000} s`, async () => {
   const volume = await suite.createVolume();
-  const origin = new URL(stackEnv().CINDER_ENDPOINT as string).origin;
-  const proxy = await startProxy(origin, () => FORWARD);
-  const mark = newRunMark();
-  try {
-    await withExample(
-      "iscsi-attach",
-      "sigkill",
-      // An instance, as the pack's cinder-full-attach-names-instance policy requires of a full attach.
-      { config: { volume: volume.id, instanceUuid: INSTANCE, "cinder:endpoint": proxiedEndpoint(proxy) } },
-      async (s) => {
-        // With the policy pack, so that the language host runs a policy analyzer too.
-        const policyPack = path.join(repoRoot, "policy");
-        const run = await startCli(s, ["up", "--yes", "--skip-preview", "--policy-pack", policyPack], mark);
-        try {
-          await waitFor(
-            () => proxy.exchanges.some((e) => isAttachmentPost(e.method, e.path)),
-            "the attachment POST",
-            180_000,
-            run,
-          );
-          // While the create is in flight, every process of the run is there to be found.
-          const alive = processesOfRun(mark);
-          expect(roles(alive)).toEqual(
-            expect.arrayContaining(["dynamic provider", "language host", "policy analyzer", "program", "pulumi CLI"]),
-          );
+  await withProxiedExample("sigkill", { volume: volume.id, instanceUuid: INSTANCE }, async ({ stack, proxy, mark }) => {
+    // With the policy pack, so that the language host runs a policy analyzer too.
+    const policyPack = path.join(repoRoot, "policy");
+    const run = await startCli(stack, ["up", "--yes", "--skip-preview", "--policy-pack", policyPack], mark);
+    try {
+      await waitFor(
+        () => proxy.exchanges.some((e) => isAttachmentPost(e.method, e.path)),
+        "the attachment POST",
+        180_000,
+        run,
+      );
+      // While the create is in flight, every process of the run is there to be found.
+      const alive = processesOfRun(mark);
+      expect(roles(alive)).toEqual(
+        expect.arrayContaining(["dynamic provider", "language host", "policy analyzer", "program", "pulumi CLI"]),
+      );
 
-          process.kill(-run.group, "SIGKILL");
-          await run.exited;
-          const left = await processesLeftAfter(mark, EXIT_WITHIN_MS);
-          expect(left).toEqual([]);
-        } finally {
-          killProcessesOfRun(mark);
-          // What a pipeline's retry does first: release the lock the killed run kept.
-          await cli(s, ["cancel", "--yes"], mark).catch((err: unknown) => console.error(err));
-          // The attachment the killed create made stays in Cinder (issue 17, point 1): `volumes.cleanup`
-          // deletes it. Destroying what the state holds lets the stack be removed.
-          await s.destroy();
-        }
-      },
-    );
-  } finally {
-    killProcessesOfRun(mark);
-    await proxy.close();
-  }
+      process.kill(-run.group, "SIGKILL");
+      await run.exited;
+      const left = await processesLeftAfter(mark, EXIT_WITHIN_MS);
+      expect(left).toEqual([]);
+    } finally {
+      killProcessesOfRun(mark);
+      // What a pipeline's retry does first: release the lock the killed run kept.
+      await cli(stack, ["cancel", "--yes"], mark).catch((err: unknown) => console.error(err));
+      // The attachment the killed create made stays in Cinder (issue 17, point 1): `volumes.cleanup`
+      // deletes it. Destroying what the state holds lets the stack be removed.
+      await stack.destroy();
+    }
+  });
 });
 
 test(`one SIGINT to pulumi up while Cinder holds the attachment POST lets the create finish: the state records the attachment Cinder made and Cinder has no other; no process of the run outlives it; the next up changes nothing and destroy leaves nothing`, async () => {
   const volume = await suite.createVolume();
-  const origin = new URL(stackEnv().CINDER_ENDPOINT as string).origin;
   let interrupt: () => void = () => undefined;
   let interruptedAt: number | undefined;
-  const proxy = await startProxy(origin, (method, url) => {
+  const holdTheAttachmentPost = (method: string, url: string): Fault => {
     if (interruptedAt !== undefined || !isAttachmentPost(method, url)) return FORWARD;
     interruptedAt = Date.now();
     interrupt();
     return { kind: "delay-response", ms: HELD_ANSWER_MS };
-  });
-  const mark = newRunMark();
-  try {
-    await withExample(
-      "iscsi-attach",
-      "sigint",
-      { config: { volume: volume.id, "cinder:endpoint": proxiedEndpoint(proxy) } },
-      async (s) => {
-        try {
-          const run = await startCli(s, ["up", "--yes", "--skip-preview"], mark);
-          // As a terminal's Ctrl-C: to the CLI's process group, once.
-          interrupt = () => process.kill(-run.group, "SIGINT");
-          const { code } = await run.exited;
-          // Not before the held answer reached the provider: the CLI waited for the in-flight create,
-          // reported it done, and then ended the update as cancelled.
-          expect(Date.now() - (interruptedAt ?? Infinity)).toBeGreaterThanOrEqual(HELD_ANSWER_MS);
-          expect(code).not.toBe(0);
-          expect(run.output()).toMatch(/\^C received; cancelling[^]*VolumeAttachment data created[^]*update canceled/);
-          expect(await processesLeftAfter(mark, EXIT_WITHIN_MS)).toEqual([]);
+  };
+  await withProxiedExample(
+    "sigint",
+    { volume: volume.id },
+    async ({ stack, proxy, mark }) => {
+      try {
+        const run = await startCli(stack, ["up", "--yes", "--skip-preview"], mark);
+        // As a terminal's Ctrl-C: to the CLI's process group, once.
+        interrupt = () => process.kill(-run.group, "SIGINT");
+        const { code } = await run.exited;
+        // Not before the held answer reached the provider: the CLI waited for the in-flight create,
+        // reported it done, and then ended the update as cancelled.
+        expect(Date.now() - (interruptedAt ?? Infinity)).toBeGreaterThanOrEqual(HELD_ANSWER_MS);
+        expect(code).not.toBe(0);
+        expect(run.output()).toMatch(/\^C received; cancelling[^]*VolumeAttachment data created[^]*update canceled/);
+        expect(await processesLeftAfter(mark, EXIT_WITHIN_MS)).toEqual([]);
 
-          const post = proxy.exchanges.find((e) => isAttachmentPost(e.method, e.path));
-          const made = (JSON.parse(post?.responseBody ?? "{}") as { attachment?: { id?: string } }).attachment?.id;
-          expect(made).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
-          const recorded = await s.recordedAttachments();
-          expect(recorded.map((a) => [a.id, a.initErrors ?? []])).toEqual([[made, []]]);
-          expect(await audit(suite.cinder.client, [volume.id], [made as string])).toMatchObject({
-            clean: true,
-            seen: [`${made} attached`],
-          });
+        const post = proxy.exchanges.find((e) => isAttachmentPost(e.method, e.path));
+        const made = (JSON.parse(post?.responseBody ?? "{}") as { attachment?: { id?: string } }).attachment?.id;
+        expect(made).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
+        const recorded = await stack.recordedAttachments();
+        expect(recorded.map((a) => [a.id, a.initErrors ?? []])).toEqual([[made, []]]);
+        expect(await audit(suite.cinder.client, [volume.id], [made as string])).toMatchObject({
+          clean: true,
+          seen: [`${made} attached`],
+        });
 
-          // The run released the lock: the next commands need no `pulumi cancel`.
-          expect((await s.preview()).steps).toEqual([]);
-          await s.up();
-          expect((await s.recordedAttachments()).map((a) => a.id)).toEqual([made]);
-          expect((await suite.cinder.attachments(volume.id)).map((a) => a.id)).toEqual([made]);
+        // The run released the lock: the next commands need no `pulumi cancel`.
+        expect((await stack.preview()).steps).toEqual([]);
+        await stack.up();
+        expect((await stack.recordedAttachments()).map((a) => a.id)).toEqual([made]);
+        expect((await suite.cinder.attachments(volume.id)).map((a) => a.id)).toEqual([made]);
 
-          await s.destroy();
-          expect(await suite.cinder.attachments(volume.id)).toEqual([]);
-          expect(await suite.cinder.waitForVolume(volume.id, "available")).toBe("available");
-        } catch (err) {
-          // Whatever the run left in the state goes, so that the stack can be removed; what it left
-          // only in Cinder goes with the volume (`volumes.cleanup`).
-          await s.destroy().catch(() => undefined);
-          throw err;
-        }
-      },
-    );
-  } finally {
-    killProcessesOfRun(mark);
-    await proxy.close();
-  }
+        await stack.destroy();
+        expect(await suite.cinder.attachments(volume.id)).toEqual([]);
+        expect(await suite.cinder.waitForVolume(volume.id, "available")).toBe("available");
+      } catch (err) {
+        // Whatever the run left in the state goes, so that the stack can be removed; what it left
+        // only in Cinder goes with the volume (`volumes.cleanup`).
+        await stack.destroy().catch(() => undefined);
+        throw err;
+      }
+    },
+    holdTheAttachmentPost,
+  );
 });

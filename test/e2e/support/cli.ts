@@ -3,11 +3,11 @@
  * that a test can interrupt or kill the whole group, and the next command run to its end.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import type { CinderProxy } from "../../support/proxy";
+import { type CinderProxy, type Fault, startProxy } from "../../support/proxy";
 import { stackEnv } from "../../support/stack";
 import { engineEnv, getEngine } from "./engine";
-import { type ExampleStack, exampleDir } from "./examples";
-import { MARK_ENV } from "./processes";
+import { type ExampleStack, exampleDir, withExample } from "./examples";
+import { MARK_ENV, killProcessesOfRun, newRunMark } from "./processes";
 
 /** A `pulumi` command started in a process group of its own, as a CI runner or a terminal starts it. */
 export interface CliRun {
@@ -79,4 +79,39 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs:
 /** The proxied endpoint: the local Cinder's endpoint with the proxy's origin. */
 export function proxiedEndpoint(proxy: CinderProxy): string {
   return `${proxy.url}${new URL(stackEnv().CINDER_ENDPOINT as string).pathname}`;
+}
+
+/** What {@link withProxiedExample} gives a test. */
+export interface ProxiedExample {
+  readonly stack: ExampleStack;
+  /** The loopback proxy in front of the local Cinder that the stack's provider talks to. */
+  readonly proxy: CinderProxy;
+  /** The marker of the run's processes (see support/processes.ts). */
+  readonly mark: string;
+}
+
+/**
+ * examples/iscsi-attach on a new stack whose provider reaches the local Cinder through a loopback
+ * proxy applying `fault` (forwarding everything by default), with a run marker for the CLI. Whatever
+ * the test did, the run's processes are killed, the stack disposed of and the proxy closed after it.
+ */
+export async function withProxiedExample(
+  prefix: string,
+  config: Record<string, string>,
+  test: (example: ProxiedExample) => Promise<void>,
+  fault: (method: string, path: string) => Fault = () => ({ kind: "forward" }),
+): Promise<void> {
+  const proxy = await startProxy(new URL(stackEnv().CINDER_ENDPOINT as string).origin, fault);
+  const mark = newRunMark();
+  try {
+    await withExample(
+      "iscsi-attach",
+      prefix,
+      { config: { ...config, "cinder:endpoint": proxiedEndpoint(proxy) } },
+      (stack) => test({ stack, proxy, mark }),
+    );
+  } finally {
+    killProcessesOfRun(mark);
+    await proxy.close();
+  }
 }
