@@ -49,8 +49,10 @@ export class VolumeAttachmentProvider implements pulumi.dynamic.ResourceProvider
   }
 
   async read(id: string, props?: VolumeAttachmentOutputs): Promise<pulumi.dynamic.ReadResult<VolumeAttachmentOutputs>> {
+    // The engine keeps a dynamic resource's inputs (with its serialized provider) as they are.
     return this.ops()
       .read(id, props)
+      .then(({ id, props }) => ({ id, props }))
       .catch((err: unknown) => this.handOver(err)) as Promise<pulumi.dynamic.ReadResult<VolumeAttachmentOutputs>>;
   }
 

@@ -29,7 +29,8 @@ export function planDiff(olds: VolumeAttachmentOutputs, news: VolumeAttachmentIn
     changes.push("instanceUuid");
     replaces.push("instanceUuid");
   }
-  if ((news.mode ?? "") !== (olds.mode ?? "")) {
+  // Cinder attaches read-write unless told otherwise: leaving the mode out and "rw" are one mode.
+  if ((news.mode ?? "rw") !== (olds.mode ?? "rw")) {
     changes.push("mode");
     replaces.push("mode");
   }

@@ -28,6 +28,11 @@ export class VolumeLookupError extends CinderError {
   static override readonly kind: string = "VolumeLookupError";
 }
 
+/** A function's arguments are malformed; the message names the argument. */
+export class InvalidArgumentsError extends CinderError {
+  static override readonly kind: string = "InvalidArgumentsError";
+}
+
 /** An attachment to adopt does not match the resource's other inputs. */
 export class AdoptionMismatchError extends CinderError {
   static override readonly kind: string = "AdoptionMismatchError";

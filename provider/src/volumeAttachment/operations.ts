@@ -3,7 +3,8 @@
  * client, the input schema, the diff plan and the output mapping. Runs in the provider process only;
  * {@link VolumeAttachmentProvider} loads it by package name so none of it is serialized into state.
  */
-import { type Attachment, getAttachment, updateAttachment } from "../cinder/attachments";
+import type { z } from "zod";
+import { type Attachment, getAttachment, listAttachments, updateAttachment } from "../cinder/attachments";
 import type { CinderClient } from "../cinder/client";
 import { CinderNotFoundError, isCinderStatus } from "../cinder/errors";
 import { ATTACHMENT_COMPLETE, ATTACHMENT_MODE, formatMicroversion } from "../cinder/microversion";
@@ -21,11 +22,20 @@ import { errorMessage } from "../errors";
 import { type VolumeRef, adoptAttachment } from "./adopt";
 import { type Capabilities, type CheckResult, checkInputs, needsCapabilities, withGates } from "./check";
 import { planDiff } from "./diff";
-import { VolumeLookupError } from "./errors";
+import { InvalidArgumentsError, VolumeLookupError } from "./errors";
+import {
+  type GetAttachmentArgs,
+  type GetAttachmentResult,
+  type GetAttachmentsArgs,
+  type GetAttachmentsResult,
+  getAttachmentArgsSchema,
+  getAttachmentsArgsSchema,
+} from "./lookups";
 import { toOutputs } from "./outputs";
 import { completeVerified } from "./recovery/complete";
 import { createWithRecovery } from "./recovery/create";
 import { deleteWithRecovery } from "./recovery/delete";
+import { inputsShownBy } from "./shownInputs";
 import { UUID_PATTERN, type VolumeAttachmentInputs, type VolumeAttachmentOutputs } from "./shape";
 
 /** What `diff` answers, as the dynamic provider protocol takes it. */
@@ -34,6 +44,11 @@ export interface DiffAnswer {
   replaces: string[];
   deleteBeforeReplace: boolean;
 }
+
+/** What `read` answers: the outputs and the inputs to record, or an empty id when the attachment is gone. */
+export type ReadAnswer =
+  | { id: string; props: VolumeAttachmentOutputs; inputs: VolumeAttachmentInputs }
+  | { id: ""; props: Record<string, never>; inputs?: undefined };
 
 /** A create that got as far as making the attachment: the engine records it instead of leaking it. */
 export interface PartialCreateError extends Error {
@@ -175,23 +190,45 @@ export class AttachmentOperations {
     });
   }
 
-  /** The attachment as Cinder has it now; an empty id when it is gone. */
-  async read(
-    id: string,
-    props: VolumeAttachmentOutputs | undefined,
-  ): Promise<{ id: string; props: VolumeAttachmentOutputs | Record<string, never> }> {
+  /**
+   * The attachment as Cinder has it now, with the inputs to keep in the state; an empty id when it is
+   * gone. Without a state (`pulumi import`), the inputs are the ones Cinder shows (shownInputs.ts).
+   */
+  async read(id: string, props: VolumeAttachmentOutputs | undefined): Promise<ReadAnswer> {
     return this.guarded(async () => {
       const client = await this.client();
+      let attachment: Attachment;
       try {
-        const attachment = await getAttachment(client, id);
-        return {
-          id: attachment.id,
-          props: plain(toOutputs(inputsOf(props, attachment), attachment, { volumeName: props?.volumeName })),
-        };
+        attachment = await getAttachment(client, id);
       } catch (err) {
         if (isCinderStatus(err, 404)) return { id: "", props: {} };
         throw err;
       }
+      const inputs = props ? inputsOf(props) : inputsShownBy(attachment);
+      const volumeName = props ? props.volumeName : await this.volumeName(client, attachment.volumeId);
+      return { id: attachment.id, props: plain(toOutputs(inputs, attachment, { volumeName })), inputs: plain(inputs) };
+    });
+  }
+
+  /** getAttachment: one attachment by id, as a VolumeAttachment's outputs describe it. */
+  async getAttachment(args: GetAttachmentArgs): Promise<GetAttachmentResult> {
+    return this.guarded(async () => {
+      const { attachmentId } = parseArgs(getAttachmentArgsSchema(), args);
+      const attachment = await getAttachment(await this.client(), attachmentId);
+      return plain(toOutputs(inputsShownBy(attachment), attachment));
+    });
+  }
+
+  /** getAttachments: the attachments of a volume and/or an instance, in a status, from every page of the list. */
+  async getAttachments(args: GetAttachmentsArgs): Promise<GetAttachmentsResult> {
+    return this.guarded(async () => {
+      const filters = parseArgs(getAttachmentsArgsSchema(), args);
+      const found = await listAttachments(await this.client(), {
+        volumeId: filters.volumeId,
+        instanceId: filters.instanceUuid,
+        status: filters.status,
+      });
+      return { attachments: found.map((attachment) => plain(toOutputs(inputsShownBy(attachment), attachment))) };
     });
   }
 
@@ -272,6 +309,16 @@ export class AttachmentOperations {
     );
   }
 
+  /** The volume's name, for an attachment read without a state; absent when the volume has none or is gone. */
+  private async volumeName(client: CinderClient, volumeId: string): Promise<string | undefined> {
+    try {
+      return (await getVolume(client, volumeId)).name;
+    } catch (err) {
+      if (isCinderStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
   private async isMultiattach(volumeId: string): Promise<boolean> {
     try {
       return (await getVolume(await this.client(), volumeId)).multiattach;
@@ -292,13 +339,17 @@ function missingVolume(err: unknown, volumeId: string): VolumeLookupError | unde
   );
 }
 
-/** The inputs part of a state (read keeps them as they were); without a state, what the attachment shows. */
-function inputsOf(props: VolumeAttachmentOutputs | undefined, attachment: Attachment): VolumeAttachmentInputs {
-  if (!props) {
-    return { volumeId: attachment.volumeId, instanceUuid: attachment.instanceUuid, complete: false };
-  }
+/** The inputs part of a state: read keeps them as they were. */
+function inputsOf(props: VolumeAttachmentOutputs): VolumeAttachmentInputs {
   const { volumeId, instanceUuid, connector, mode, complete, attachmentId } = props;
   return { volumeId, instanceUuid, connector, mode, complete: complete ?? false, attachmentId };
+}
+
+/** Arguments checked by `schema`; a failure names the argument. */
+function parseArgs<T extends z.ZodType>(schema: T, args: unknown): z.output<T> {
+  const parsed = schema.safeParse(args ?? {});
+  if (parsed.success) return parsed.data;
+  throw new InvalidArgumentsError(parsed.error.issues.map((issue) => issue.message).join("; "));
 }
 
 /** Plain JSON, as results cross the protocol in protobuf Structs, which take no `undefined`. */

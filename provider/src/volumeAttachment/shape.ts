@@ -17,7 +17,8 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 /** A string of hex digits and dashes as long as an ID: meant as an ID, whatever its grouping. */
 const LOOKS_LIKE_AN_ID = /^(?=.*-)[0-9a-f-]{32,40}$/i;
 
-function uuid(property: string) {
+/** A UUID-valued string property whose failures name `property`. */
+export function uuid(property: string) {
   return z
     .string({ error: (issue) => `${property} must be a string; got ${shownValue(issue.input)}` })
     .regex(UUID_PATTERN, {
