@@ -5,10 +5,19 @@
 import { UUID_PATTERN } from "./shape";
 import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "./shape";
 
+/** One changed property path (`volumeId`, `connector.initiator`): added, deleted or updated, and whether it replaces. */
+export interface PropertyChange {
+  path: string;
+  kind: "add" | "delete" | "update";
+  replace: boolean;
+}
+
 /** The plan for one resource, before deciding the replacement order. */
 export interface AttachmentDiffPlan {
   /** Properties that changed. */
   changes: string[];
+  /** What changed, by property path (the connector by field), for detailed diffs. */
+  details: PropertyChange[];
   /** Properties whose change needs a new attachment. */
   replaces: string[];
   /** Whether the replacement attaches the same volume again (order then matters). */
@@ -48,7 +57,50 @@ export function planDiff(olds: VolumeAttachmentOutputs, news: VolumeAttachmentIn
   if (news.complete !== olds.complete) {
     changes.push("complete");
   }
-  return { changes, replaces, sameVolume };
+  return { changes, replaces, sameVolume, details: detailsOf(olds, news, changes, replaces) };
+}
+
+/** The changed properties by path: the connector's fields one by one, unless it is added or dropped whole. */
+function detailsOf(
+  olds: VolumeAttachmentOutputs,
+  news: VolumeAttachmentInputs,
+  changes: readonly string[],
+  replaces: readonly string[],
+): PropertyChange[] {
+  const details: PropertyChange[] = [];
+  for (const key of changes) {
+    const replace = replaces.includes(key);
+    const before = (olds as Record<string, unknown>)[key];
+    const after = (news as Record<string, unknown>)[key];
+    if (key === "connector" && isObject(before) && isObject(after)) {
+      details.push(...fieldChanges("connector", before, after, replace));
+    } else {
+      details.push({ path: key, kind: kindOf(before, after), replace });
+    }
+  }
+  return details;
+}
+
+function fieldChanges(
+  prefix: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  replace: boolean,
+): PropertyChange[] {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return keys
+    .filter((key) => !deepEqual(before[key], after[key]))
+    .map((key) => ({ path: `${prefix}.${key}`, kind: kindOf(before[key], after[key]), replace }));
+}
+
+function kindOf(before: unknown, after: unknown): PropertyChange["kind"] {
+  if (before === undefined) return "add";
+  if (after === undefined) return "delete";
+  return "update";
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Structural equality of JSON-like values, ignoring keys whose value is undefined. */

@@ -21,7 +21,7 @@ import { type ConfigLookup, type ConnectionSettings, resolveSettings } from "../
 import { errorMessage } from "../errors";
 import { type VolumeRef, adoptAttachment } from "./adopt";
 import { type Capabilities, type CheckResult, checkInputs, needsCapabilities, withGates } from "./check";
-import { planDiff } from "./diff";
+import { type PropertyChange, planDiff } from "./diff";
 import { InvalidArgumentsError, VolumeLookupError } from "./errors";
 import {
   type GetAttachmentArgs,
@@ -38,11 +38,13 @@ import { deleteWithRecovery } from "./recovery/delete";
 import { inputsShownBy } from "./shownInputs";
 import { UUID_PATTERN, type VolumeAttachmentInputs, type VolumeAttachmentOutputs } from "./shape";
 
-/** What `diff` answers, as the dynamic provider protocol takes it. */
+/** What `diff` answers: what the dynamic provider protocol takes, plus the changes by property path. */
 export interface DiffAnswer {
   changes: boolean;
   replaces: string[];
   deleteBeforeReplace: boolean;
+  /** Each changed property path, for the plugin's detailed diff (the dynamic protocol has none). */
+  details: PropertyChange[];
 }
 
 /** What `read` answers: the outputs and the inputs to record, or an empty id when the attachment is gone. */
@@ -152,12 +154,12 @@ export class AttachmentOperations {
     return this.guarded(async () => {
       const plan = planDiff(olds, withoutEngineKeys(news) as unknown as VolumeAttachmentInputs);
       if (plan.changes.length === 0) {
-        return { changes: false, replaces: [], deleteBeforeReplace: false };
+        return { changes: false, replaces: [], deleteBeforeReplace: false, details: [] };
       }
       // Attaching the same volume again: a second attachment fits only on a multiattach volume.
       const deleteBeforeReplace =
         plan.replaces.length > 0 && plan.sameVolume && !(await this.isMultiattach(olds.volumeId));
-      return { changes: true, replaces: plan.replaces, deleteBeforeReplace };
+      return { changes: true, replaces: plan.replaces, deleteBeforeReplace, details: plan.details };
     });
   }
 

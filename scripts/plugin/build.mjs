@@ -1,0 +1,57 @@
+// Builds the resource plugin `pulumi-resource-cinder` (provider/src/plugin/main.ts) into
+//   dist/plugin/pulumi-resource-cinder/            a plugin folder: `plugins.providers[].path` in Pulumi.yaml can point here
+//     pulumi-resource-cinder                       the executable the engine runs (a shell launcher: it needs only `node`)
+//     pulumi-resource-cinder.mjs, chunk-*.mjs      the plugin and its dependencies in one ES module bundle, split so
+//                                                  that start-up loads only what serves the first RPCs
+//   dist/plugin/pulumi-resource-cinder-v<version>-linux-<arch>.tar.gz
+//                                                  the same folder as a tarball, for `pulumi plugin install resource
+//                                                  cinder <version> --file <tarball>`
+// Prints the folder's path last. Run by `npm run build` (and `npm run plugin` alone); about a second.
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { arch } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const { version } = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
+const out = join(repo, "dist/plugin");
+const folder = join(out, "pulumi-resource-cinder");
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(folder, { recursive: true });
+
+await build({
+  entryPoints: { "pulumi-resource-cinder": join(repo, "provider/src/plugin/main.ts") },
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  splitting: true,
+  outdir: folder,
+  outExtension: { ".js": ".mjs" },
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+  // The bundled CommonJS packages call require() for Node's own modules: give ES modules one.
+  banner: {
+    js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+  },
+});
+
+const launcher = join(folder, "pulumi-resource-cinder");
+writeFileSync(
+  launcher,
+  `#!/bin/sh
+# pulumi-resource-cinder ${version}: the Pulumi resource provider for OpenStack Cinder volume attachments.
+# The engine runs it with its own address as the argument and reads the port it prints. Needs Node.js >= 20.
+exec node "$(dirname "$0")/pulumi-resource-cinder.mjs" "$@"
+`,
+);
+chmodSync(launcher, 0o755);
+
+const machine = arch() === "x64" ? "amd64" : arch();
+const tarball = join(out, `pulumi-resource-cinder-v${version}-linux-${machine}.tar.gz`);
+execFileSync("tar", ["-czf", tarball, "-C", folder, "."]);
+process.stdout.write(`${folder}\n`);
