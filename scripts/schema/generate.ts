@@ -187,11 +187,12 @@ export function generateSchema(root: string, overrides: Overrides = {}): Package
         outputs: mapper.objectOf(type("lookups", "GetAttachmentsResult"), "GetAttachmentsResult"),
       },
     },
+    // Every SDK carries the schema's version (the plugin version its resources ask for), instead of a
+    // placeholder, and the python one its pulumi-plugin.json.
+    meta: { supportPack: true },
     language: {
       nodejs: {
         packageName: "pulumi-cinder",
-        // The SDK's package.json carries the schema's version (the plugin version its resources ask for).
-        respectSchemaVersion: true,
         dependencies: { "@pulumi/pulumi": pkg.peerDependencies["@pulumi/pulumi"] },
       },
       python: { packageName: "pulumi_cinder", pyproject: { enabled: true } },

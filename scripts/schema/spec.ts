@@ -71,5 +71,6 @@ export interface PackageSpec {
   readonly types: Readonly<Record<string, ObjectTypeSpec | EnumTypeSpec>>;
   readonly resources: Readonly<Record<string, ResourceSpec>>;
   readonly functions: Readonly<Record<string, FunctionSpec>>;
+  readonly meta: { readonly supportPack: boolean };
   readonly language: Readonly<Record<string, unknown>>;
 }
