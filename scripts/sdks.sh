@@ -27,6 +27,7 @@ for arg in "$@"; do
 done
 [[ ${#languages[@]} -gt 0 ]] || languages=("${all_languages[@]}")
 
+# shellcheck source=scripts/engine/common.sh
 . scripts/engine/common.sh
 bash scripts/engine.sh >/dev/null
 sdkgen="$ENGINE_BIN/pulumi-cinder-sdkgen"

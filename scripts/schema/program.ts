@@ -45,6 +45,12 @@ function compilerOptions(root: string): ts.CompilerOptions {
   return { ...parsed.options, types: [] };
 }
 
+/**
+ * Files parsed by an earlier program of this process, unchanged since (a second derivation, as the
+ * tests make with overrides, then parses only the replaced files: zod's typings are most of the work).
+ */
+const parsedFiles = new Map<string, ts.SourceFile>();
+
 /** Builds the program over {@link SOURCES} (and what they import) from the repository at `root`. */
 export function schemaProgram(root: string, overrides: Overrides = {}): SchemaProgram {
   const options = compilerOptions(root);
@@ -55,9 +61,14 @@ export function schemaProgram(root: string, overrides: Overrides = {}): SchemaPr
   host.readFile = (file) => replaced.get(path.resolve(file)) ?? readFile(file);
   host.getSourceFile = (file, languageVersion, onError, shouldCreate) => {
     const text = replaced.get(path.resolve(file));
-    return text === undefined
-      ? getSourceFile(file, languageVersion, onError, shouldCreate)
-      : ts.createSourceFile(file, text, languageVersion, true);
+    if (text !== undefined) return ts.createSourceFile(file, text, languageVersion, true);
+    const key = `${path.resolve(file)}\0${JSON.stringify(languageVersion)}`;
+    let parsed = parsedFiles.get(key);
+    if (!parsed) {
+      parsed = getSourceFile(file, languageVersion, onError, shouldCreate);
+      if (parsed) parsedFiles.set(key, parsed);
+    }
+    return parsed;
   };
   const roots = Object.values(SOURCES).map((file) => path.join(root, file));
   const program = ts.createProgram({ rootNames: roots, options, host });

@@ -144,6 +144,17 @@ describe("the derivation", () => {
     expect(changed.required).toContain("backend");
     expect(changed.requiredInputs).toEqual(["volumeId"]);
   }, 30_000);
+
+  it("stops, naming the property, at a type the schema has no mapping for", () => {
+    const shape = fs.readFileSync(path.join(root, SHAPE), "utf8");
+    const dated = shape.replace(
+      "    /** The attachment's status:",
+      "    /** When. */\n    seenAt: z.date(),\n    /** The attachment's status:",
+    );
+    expect(() => generateSchema(root, { [SHAPE]: dated })).toThrow(
+      /VolumeAttachmentOutputs\.seenAt: no schema type for Date/,
+    );
+  }, 30_000);
 });
 
 describe("serializeSchema", () => {
