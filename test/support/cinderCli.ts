@@ -42,12 +42,17 @@ export interface CliConnector {
  * `cinder attachment-create <volume> --connect True --initiator ... --ip ... --host ...`: an attachment
  * made outside Pulumi, connected; resolves the table the CLI printed (its `id` among it).
  */
-export async function cinderAttach(volumeId: string, connector: CliConnector): Promise<Record<string, string>> {
+export async function cinderAttach(
+  volumeId: string,
+  connector: CliConnector,
+  instanceUuid?: string,
+): Promise<Record<string, string>> {
   const { initiator, ip, host } = connector;
   return parseTable(
     await cinder([
       "attachment-create",
       volumeId,
+      ...(instanceUuid ? [instanceUuid] : []),
       "--connect",
       "True",
       "--initiator",

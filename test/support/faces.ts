@@ -126,10 +126,8 @@ export async function pluginFace(settings: Record<string, string>): Promise<Plug
         .setOlds(await toStruct(olds))
         .setNews(await toStruct(news));
       const response = await plugin.call<proto.DiffRequest, proto.DiffResponse>("diff", request);
-      const details = response
-        .getDetaileddiffMap()
-        .toArray()
-        .map(([path, diff]) => ({ path, ...KINDS[diff.getKind()] }));
+      const details: PropertyChange[] = [];
+      response.getDetaileddiffMap().forEach((diff, path) => details.push({ path, ...KINDS[diff.getKind()] }));
       return {
         changes: response.getChanges() === proto.DiffResponse.DiffChanges.DIFF_SOME,
         replaces: response.getReplacesList(),

@@ -73,7 +73,8 @@ export async function listAttachments(client: CinderClient, opts: ListAttachment
   const query: Record<string, string> = {};
   if (opts.volumeId) query.volume_id = opts.volumeId;
   if (opts.instanceId) query.instance_id = opts.instanceId;
-  if (opts.status) query.status = opts.status;
+  // The attachment's status is the attach_status column: Cinder's `status` filter matches nothing.
+  if (opts.status) query.attach_status = opts.status;
   return allPages((marker) =>
     client.send({
       operation: "list attachments",
