@@ -26,7 +26,35 @@ const same: VolumeAttachmentInputs = { volumeId: VOLUME, instanceUuid: INSTANCE,
 
 describe("planning a change of a VolumeAttachment", () => {
   test("identical inputs change nothing (the created attachment id is not an input change)", () => {
-    expect(planDiff(state, same)).toEqual({ changes: [], replaces: [], sameVolume: true });
+    expect(planDiff(state, same)).toEqual({ changes: [], replaces: [], sameVolume: true, details: [] });
+  });
+
+  test("details name each changed connector field as an update, and a replacing property as a replacement", () => {
+    const moved = {
+      ...same,
+      volumeId: OTHER_VOLUME,
+      connector: { ...CONNECTOR, initiator: "iqn.1993-08.org.debian:01:b", mountpoint: "/dev/vdb" },
+    };
+    expect(planDiff(state, moved).details).toEqual([
+      { path: "volumeId", kind: "update", replace: true },
+      { path: "connector.initiator", kind: "update", replace: false },
+      { path: "connector.mountpoint", kind: "add", replace: false },
+    ]);
+  });
+
+  test("details: a connector added to a reservation is one add; one dropped is a replacing delete", () => {
+    const reservation = { ...state, connector: undefined };
+    expect(planDiff(reservation, same).details).toEqual([{ path: "connector", kind: "add", replace: false }]);
+    expect(planDiff(state, { ...same, connector: undefined, complete: false }).details).toEqual([
+      { path: "connector", kind: "delete", replace: true },
+      { path: "complete", kind: "update", replace: false },
+    ]);
+  });
+
+  test('a mode left out and mode "rw" are the same mode (Cinder attaches read-write by default); "ro" replaces', () => {
+    expect(planDiff(state, { ...same, mode: "rw" }).changes).toEqual([]);
+    expect(planDiff({ ...state, mode: "rw" }, same).changes).toEqual([]);
+    expect(planDiff(state, { ...same, mode: "ro" }).replaces).toEqual(["mode"]);
   });
 
   test("the volume's name, when it was attached by name, is the same volume", () => {
