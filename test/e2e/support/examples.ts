@@ -32,17 +32,25 @@ import { stackEnv } from "../../support/stack";
 import { destroy, engineEnv, getEngine, preview, refresh, repoRoot, uniqueStackName, up } from "./engine";
 
 /** The example projects, each a folder of examples/. */
-export const EXAMPLES = ["iscsi-attach", "reserve-then-attach", "multiattach-readonly"] as const;
+export const EXAMPLES = ["iscsi-attach", "reserve-then-attach", "multiattach-readonly", "plugin-iscsi-attach"] as const;
 
-/** The name of one example project. */
-export type ExampleName = (typeof EXAMPLES)[number];
+/** The test programs under test/e2e/programs/ that run like examples. */
+export const TEST_PROGRAMS = ["plugin-two-clouds"] as const;
+
+/** The name of one example project, or of a test program. */
+export type ExampleName = (typeof EXAMPLES)[number] | (typeof TEST_PROGRAMS)[number];
 
 /** The type token of VolumeAttachment resources in state and in engine events. */
 export const ATTACHMENT_TYPE = "pulumi-nodejs:dynamic/cinder:VolumeAttachment";
+/** The type token of the resource plugin's VolumeAttachment. */
+export const PLUGIN_ATTACHMENT_TYPE = "cinder:index:VolumeAttachment";
 
-/** The folder of an example project. */
+/** The folder of an example project or test program. */
 export function exampleDir(example: ExampleName): string {
-  return path.join(repoRoot, "examples", example);
+  const isTestProgram = (TEST_PROGRAMS as readonly string[]).includes(example);
+  return isTestProgram
+    ? path.join(repoRoot, "test", "e2e", "programs", example)
+    : path.join(repoRoot, "examples", example);
 }
 
 /**
@@ -131,6 +139,8 @@ export interface PlannedStep {
   type: string;
   /** Properties whose change causes a replacement. */
   keys: string[];
+  /** The changes by property path and their kind (`update`, `update-replace`, ...): the plugin's detailed diff. */
+  detailedDiff?: Record<string, string>;
 }
 
 /** What a preview planned: the engine's summary and every step that is not `same`. */
@@ -216,7 +226,18 @@ function collectSteps(steps: PlannedStep[]): (event: EngineEvent) => void {
   return (event) => {
     const meta = event.resourcePreEvent?.metadata;
     if (!meta || meta.op === "same" || meta.type.startsWith("pulumi:providers:")) return;
-    steps.push({ op: meta.op, name: meta.urn.split("::").pop() ?? meta.urn, type: meta.type, keys: meta.keys ?? [] });
+    const step: PlannedStep = {
+      op: meta.op,
+      name: meta.urn.split("::").pop() ?? meta.urn,
+      type: meta.type,
+      keys: meta.keys ?? [],
+    };
+    if (meta.detailedDiff) {
+      step.detailedDiff = Object.fromEntries(
+        Object.entries(meta.detailedDiff).map(([key, diff]) => [key, diff.diffKind]),
+      );
+    }
+    steps.push(step);
   };
 }
 
@@ -358,7 +379,7 @@ export function attachmentsInExport(exported: string): RecordedAttachment[] {
     deployment: { resources?: Array<RecordedAttachment & { type: string }> };
   };
   return (state.deployment.resources ?? [])
-    .filter((resource) => resource.type === ATTACHMENT_TYPE)
+    .filter((resource) => resource.type === ATTACHMENT_TYPE || resource.type === PLUGIN_ATTACHMENT_TYPE)
     .map(({ urn, id, outputs, initErrors }) => ({ urn, id, outputs, initErrors }));
 }
 
