@@ -129,7 +129,10 @@ async function cleanupAll(): Promise<void> {
   for (const failure of failures) log(`cleanup failed: ${failure}`);
   if (failures.length > 0) process.exitCode = 1;
 }
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
+// A reader that goes away (`npm run bench 2>&1 | head`) must not end the run before its cleanups:
+// writes to a closed stderr fail with EPIPE, which would otherwise be an uncaught error.
+process.stderr.on("error", () => undefined);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.once(signal, () => {
     log(`${signal}: cleaning up`);
     void cleanupAll().finally(() => process.exit(130));
