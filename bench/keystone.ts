@@ -29,7 +29,7 @@ export function demoUserEnv(authUrl: string): NodeJS.ProcessEnv {
 /**
  * The OS_* environment of the stack's `admin` user (role admin in project admin). The Terraform
  * peer needs an admin: its resource finds the attachment it made by the volume's
- * `attachments[].host_name`, which Cinder shows to admins (and the service role) only.
+ * `attachments[].host_name`, which Cinder shows to admins only (its volume view blanks it for others).
  */
 export function adminUserEnv(authUrl: string): NodeJS.ProcessEnv {
   const env = stackEnv();

@@ -429,7 +429,7 @@ function peerSection(runs: VersusRun[], machine: MachineFacts): string {
       "program of N `VolumeAttachment`s (the dynamic provider, `PULUMI_NODEJS_TRANSPILE_ONLY`), on the same volumes of " +
       "the Keystone-backed Cinder, with the same connectors (host, initiator, IP, mountpoint: `os-attach` requires " +
       "one), both as the stack's admin user: the peer's resource finds the attachment it made by the volume's " +
-      "`attachments[].host_name`, which Cinder shows to admins and the service role only, so as the demo user " +
+      "`attachments[].host_name`, which Cinder shows to admins only, so as the demo user " +
       '(a project member) its `apply` attaches the volume and then fails with "Unable to determine attachment ID". For each N, ' +
       "one side's cycle, then the other's (which goes first alternates by repeat): `tofu apply -auto-approve`, " +
       "`tofu plan -detailed-exitcode` (must show no change), `tofu apply -refresh-only -auto-approve`, " +
