@@ -102,7 +102,8 @@ class ProviderMemory {
       try {
         if (!this.peaks.has(pid)) {
           const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-          if (!/\/cmd\/dynamic-provider(\/index\.js)?$/.test(argv[1] ?? "")) continue;
+          // node [--require plugin-watchdog.js] .../cmd/dynamic-provider[/index.js] <engine address>
+          if (!argv.slice(1).some((arg) => /\/cmd\/dynamic-provider(\/index\.js)?$/.test(arg))) continue;
           if (readlinkSync(`/proc/${pid}/cwd`) !== this.workDir) continue;
         }
         const status = readFileSync(`/proc/${pid}/status`, "utf8");
