@@ -1,6 +1,6 @@
 /**
  * Cleanups of everything the bench makes (volumes, attachments, stacks), run in reverse order of
- * registration at the end of the run, after a failure, and on SIGINT/SIGTERM.
+ * registration at the end of the run, after a failure, and on SIGINT/SIGTERM/SIGHUP.
  */
 
 type Cleanup = () => Promise<void>;

@@ -102,7 +102,8 @@ class ProviderMemory {
       try {
         if (!this.peaks.has(pid)) {
           const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-          if (!/\/cmd\/dynamic-provider(\/index\.js)?$/.test(argv[1] ?? "")) continue;
+          // node [--require plugin-watchdog.js] .../cmd/dynamic-provider[/index.js] <engine address>
+          if (!argv.slice(1).some((arg) => /\/cmd\/dynamic-provider(\/index\.js)?$/.test(arg))) continue;
           if (readlinkSync(`/proc/${pid}/cwd`) !== this.workDir) continue;
         }
         const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -148,7 +149,7 @@ class Traffic {
 }
 
 /** The Pulumi project of the bench's stacks (used by nothing else). */
-const PROJECT = "cinder-bench";
+export const BENCH_PROJECT = "cinder-bench";
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
@@ -205,10 +206,10 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
       return { kind: "forward" };
     });
     stack = await LocalWorkspace.createOrSelectStack(
-      { stackName, projectName: PROJECT, program },
+      { stackName, projectName: BENCH_PROJECT, program },
       {
         workDir,
-        projectSettings: { name: PROJECT, runtime: "nodejs" },
+        projectSettings: { name: BENCH_PROJECT, runtime: "nodejs" },
         pulumiCommand: await PulumiCommand.get({ root: options.engine.root }),
         envVars: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
       },
@@ -265,15 +266,15 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
  * The local file backend keeps a removed stack's last checkpoint (`.json.bak`), its update history
  * and a backup per update (megabytes for N = 50): removed with the stack, the bench's own only.
  */
-async function removeBackendLeftovers(stackName: string): Promise<void> {
+export async function removeBackendLeftovers(stackName: string): Promise<void> {
   const url = process.env["PULUMI_BACKEND_URL"];
   if (!url?.startsWith("file://")) return;
   const root = path.join(url.slice("file://".length), ".pulumi");
   await Promise.all([
-    fs.rm(path.join(root, "stacks", PROJECT, `${stackName}.json.bak`), { force: true }),
-    fs.rm(path.join(root, "stacks", PROJECT, `${stackName}.json.bak.attrs`), { force: true }),
-    fs.rm(path.join(root, "history", PROJECT, stackName), { recursive: true, force: true }),
-    fs.rm(path.join(root, "backups", PROJECT, stackName), { recursive: true, force: true }),
+    fs.rm(path.join(root, "stacks", BENCH_PROJECT, `${stackName}.json.bak`), { force: true }),
+    fs.rm(path.join(root, "stacks", BENCH_PROJECT, `${stackName}.json.bak.attrs`), { force: true }),
+    fs.rm(path.join(root, "history", BENCH_PROJECT, stackName), { recursive: true, force: true }),
+    fs.rm(path.join(root, "backups", BENCH_PROJECT, stackName), { recursive: true, force: true }),
   ]);
 }
 

@@ -26,6 +26,44 @@ export function demoUserEnv(authUrl: string): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * The OS_* environment of the stack's `admin` user (role admin in project admin). The Terraform
+ * peer needs an admin: its resource finds the attachment it made by the volume's
+ * `attachments[].host_name`, which Cinder shows to admins only (its volume view blanks it for others).
+ */
+export function adminUserEnv(authUrl: string): NodeJS.ProcessEnv {
+  const env = stackEnv();
+  return {
+    OS_AUTH_URL: authUrl,
+    OS_USERNAME: env["KEYSTONE_ADMIN_USER"],
+    OS_PASSWORD: env["KEYSTONE_ADMIN_PASSWORD"],
+    OS_PROJECT_NAME: env["KEYSTONE_ADMIN_PROJECT"],
+    OS_USER_DOMAIN_NAME: env["KEYSTONE_DOMAIN"],
+    OS_PROJECT_DOMAIN_NAME: env["KEYSTONE_DOMAIN"],
+    OS_REGION_NAME: env["KEYSTONE_REGION"],
+  };
+}
+
+/** Stack config for the admin user (password as a secret), as {@link adminUserEnv} has it. */
+export function adminStackConfig(): ConfigMap {
+  const env = stackEnv();
+  return {
+    "cinder:authUrl": { value: stackSetting("KEYSTONE_URL") },
+    "cinder:username": { value: stackSetting("KEYSTONE_ADMIN_USER") },
+    "cinder:password": { value: stackSetting("KEYSTONE_ADMIN_PASSWORD"), secret: true },
+    "cinder:projectName": { value: stackSetting("KEYSTONE_ADMIN_PROJECT") },
+    "cinder:userDomainName": { value: env["KEYSTONE_DOMAIN"] ?? "Default" },
+    "cinder:projectDomainName": { value: env["KEYSTONE_DOMAIN"] ?? "Default" },
+    "cinder:region": { value: env["KEYSTONE_REGION"] ?? "RegionOne" },
+  };
+}
+
+/** Volumes in the admin project (Keystone-backed Cinder). */
+export async function adminVolumes(prefix: string): Promise<BenchVolumes> {
+  const client = await connectCinder(resolveSettings(() => undefined, adminUserEnv(stackSetting("KEYSTONE_URL"))));
+  return new BenchVolumes(client, prefix);
+}
+
 /** Stack config for the demo user (password as a secret), optionally with the service user. */
 export function keystoneStackConfig(withServiceUser: boolean): ConfigMap {
   const env = stackEnv();

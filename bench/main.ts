@@ -6,7 +6,7 @@
  *   npm run bench                              # full run, writes bench/RESULTS.md
  *   npm run bench -- --quick                   # small CI version (few repeats, N = 1, 3)
  *   npm run bench -- --out F --json J          # results elsewhere; J: the deterministic summary
- *   npm run bench -- --parts ops,engine,keystone
+ *   npm run bench -- --parts ops,engine,keystone,peer
  */
 import { writeFileSync } from "node:fs";
 import http, { Agent } from "node:http";
@@ -18,14 +18,18 @@ import type { CinderClient } from "../provider/src/cinder/client";
 import { CLIENT_NAMES, type ClientName } from "./clients";
 import { type EngineRun, idleProviderRss, noauthStackConfig, runEngine } from "./engine";
 import { engineInfo, repoRoot } from "./env";
-import { type TokenCount, cliTokens, demoVolumes, keystoneStackConfig, providerTokens } from "./keystone";
+import { type TokenCount, adminVolumes, cliTokens, demoVolumes, keystoneStackConfig, providerTokens } from "./keystone";
 import { machineFacts, peerVersions } from "./machine";
 import { type OperationsResult, runOperations } from "./operations";
 import { type BenchResults, renderReport, summarize } from "./report";
 import { mapLimit } from "./stats";
+import { prepareTofu } from "./tofu";
+import { type VersusRun, runVersus } from "./versus";
 import { BenchVolumes, noauthAdminClient, releaseVolume } from "./volumes";
 
-const PARTS = ["ops", "engine", "keystone"] as const;
+const PARTS = ["ops", "engine", "keystone", "peer"] as const;
+/** Parts that are left out of the quick mode unless asked for with --parts (the peer is built from source). */
+const FULL_ONLY: readonly Part[] = ["peer"];
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -33,6 +37,8 @@ interface Options {
   out: string;
   json?: string;
   parts: Set<Part>;
+  /** Whether --parts was given (else the quick mode leaves out FULL_ONLY). */
+  partsGiven: boolean;
   /** Overrides of the plan's timing repeats, and whether the CLI takes part. */
   repeats?: number;
   noCli: boolean;
@@ -43,6 +49,7 @@ function parseArgs(argv: string[]): Options {
     quick: false,
     out: path.join(repoRoot, "bench", "RESULTS.md"),
     parts: new Set(PARTS),
+    partsGiven: false,
     noCli: false,
   };
   for (let i = 0; i < argv.length; i += 1) {
@@ -66,9 +73,10 @@ function parseArgs(argv: string[]): Options {
       const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
       if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(", ")}; parts: ${PARTS.join(", ")}`);
       options.parts = new Set(parts as Part[]);
+      options.partsGiven = true;
     } else if (arg === "--help" || arg === "-h") {
       process.stdout.write(
-        "usage: npm run bench -- [--quick] [--out RESULTS.md] [--json summary.json] [--parts ops,engine,keystone]" +
+        "usage: npm run bench -- [--quick] [--out RESULTS.md] [--json summary.json] [--parts ops,engine,keystone,peer]" +
           " [--repeats N] [--no-cli]\n",
       );
       process.exit(0);
@@ -76,6 +84,7 @@ function parseArgs(argv: string[]): Options {
       throw new Error(`unknown argument ${arg}; see --help`);
     }
   }
+  if (options.quick && !options.partsGiven) for (const part of FULL_ONLY) options.parts.delete(part);
   return options;
 }
 
@@ -92,6 +101,8 @@ const PLAN = {
     keystoneK: 4,
     keystoneEngine: [false, true],
     cli: true,
+    peerSizes: [1, 10, 50],
+    peerRepeats: 3,
   },
   quick: {
     repeats: 1,
@@ -104,6 +115,8 @@ const PLAN = {
     keystoneK: 2,
     keystoneEngine: [true],
     cli: false,
+    peerSizes: [1, 3],
+    peerRepeats: 1,
   },
 };
 
@@ -116,11 +129,27 @@ async function cleanupAll(): Promise<void> {
   for (const failure of failures) log(`cleanup failed: ${failure}`);
   if (failures.length > 0) process.exitCode = 1;
 }
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
+// A reader that goes away (`npm run bench 2>&1 | head`) must not end the run before its cleanups:
+// writes to a closed stderr fail with EPIPE, which would otherwise be an uncaught error.
+process.stderr.on("error", () => undefined);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.once(signal, () => {
     log(`${signal}: cleaning up`);
     void cleanupAll().finally(() => process.exit(130));
   });
+}
+
+/**
+ * test/support/proxy.ts forwards on Node's global agent, which keeps connections alive; Keystone
+ * behind uwsgi closes each one after its answer, so a reused socket can be dead ("Remote end closed
+ * connection"). The parts that talk to Keystone come last: from the first of them on, the bench
+ * process opens a connection per request.
+ */
+function connectionPerRequest(): void {
+  if (!(http.globalAgent as Agent & { keepAlive?: boolean }).keepAlive) return;
+  const perRequest = new Agent({ keepAlive: false });
+  Reflect.set(http, "globalAgent", perRequest);
+  if (http.globalAgent !== perRequest) throw new Error("could not replace Node's global HTTP agent");
 }
 
 async function releaseAll(client: CinderClient, ids: readonly string[]): Promise<void> {
@@ -209,12 +238,7 @@ async function main(): Promise<void> {
   }
 
   if (options.parts.has("keystone")) {
-    // test/support/proxy.ts forwards on Node's global agent, which keeps connections alive; Keystone
-    // behind uwsgi closes each one after its answer, so a reused socket can be dead ("Remote end closed
-    // connection"). Part 3 comes last: from here on, the bench process opens a connection per request.
-    const perRequest = new Agent({ keepAlive: false });
-    Reflect.set(http, "globalAgent", perRequest);
-    if (http.globalAgent !== perRequest) throw new Error("could not replace Node's global HTTP agent");
+    connectionPerRequest();
     const demo = await demoVolumes(`${runId}-ks`);
     registerCleanup("Keystone project volumes", async () => {
       const failures = await demo.cleanup();
@@ -261,6 +285,33 @@ async function main(): Promise<void> {
     }
   }
 
+  let peer: VersusRun[] | undefined;
+  if (options.parts.has("peer")) {
+    const tofu = await prepareTofu(log);
+    machine["OpenTofu"] = tofu.version;
+    machine["terraform-provider-openstack"] = tofu.providerVersion;
+    connectionPerRequest();
+    const admin = await adminVolumes(`${runId}-peer`);
+    registerCleanup("peer comparison volumes", async () => {
+      const failures = await admin.cleanup();
+      if (failures.length > 0) throw new Error(`left behind: ${failures.join("; ")}`);
+      log("cleanup: peer comparison volumes removed");
+    });
+    const count = Math.max(...plan.peerSizes);
+    log(`creating ${count} volumes in the Keystone admin project for the peer comparison (not timed)`);
+    const ids = await admin.create(count, "peer");
+    peer = await runVersus({
+      engine,
+      tofu,
+      sizes: plan.peerSizes,
+      repeats: plan.peerRepeats,
+      volumes: ids,
+      client: admin.client,
+      disturbed,
+      log,
+    });
+  }
+
   const [one, five] = os.loadavg();
   const results: BenchResults = {
     mode: options.quick ? "quick" : "full",
@@ -274,6 +325,7 @@ async function main(): Promise<void> {
     idleProviderRssBytes: idleRss,
     keystoneEngine,
     tokens,
+    peer,
     disturbed: disturbed.count + (operations?.disturbed ?? 0),
   };
   writeFileSync(options.out, renderReport(results));

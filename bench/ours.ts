@@ -1,0 +1,116 @@
+/**
+ * Our side of the comparison with the Terraform peer: the `pulumi` CLI run as a user runs it
+ * (`pulumi up --yes`, `preview`, `refresh --yes`, `destroy --yes`) on a TypeScript program of N
+ * `VolumeAttachment`s (the dynamic provider), in a project folder of its own. The stack is made and
+ * configured through the Automation API (not timed); the timed commands are CLI processes.
+ */
+import { spawn } from "node:child_process";
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { BENCH_PROJECT, removeBackendLeftovers } from "./engine";
+import type { EngineInfo } from "./env";
+
+/** The program: one attachment per volume of the `volumes` config (a JSON list), connectors (and mountpoint) as the peer's. */
+const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+import { VolumeAttachment } from "pulumi-cinder-attachment";
+
+const volumes = new pulumi.Config().requireObject<string[]>("volumes");
+volumes.forEach(
+  (volumeId, i) =>
+    new VolumeAttachment(\`data-\${i}\`, {
+      volumeId,
+      connector: {
+        initiator: \`iqn.1993-08.org.debian:01:bench-\${i}\`,
+        ip: "192.0.2.20",
+        host: \`bench-host-\${i}\`,
+        mountpoint: "/dev/vdb",
+      },
+    }),
+);
+`;
+
+const TSCONFIG = {
+  compilerOptions: {
+    strict: true,
+    target: "ES2022",
+    module: "commonjs",
+    moduleResolution: "node",
+    esModuleInterop: true,
+    skipLibCheck: true,
+    types: ["node"],
+  },
+  files: ["index.ts"],
+};
+
+/** One finished `pulumi` command. */
+export interface CliResult {
+  readonly wallMs: number;
+  readonly code: number;
+  readonly output: string;
+}
+
+/** A project folder with the program, one stack of it, and the CLI that runs its commands. */
+export class PulumiProject {
+  private constructor(
+    private readonly engine: EngineInfo,
+    /** The project folder (under the repository, so the program resolves the package by name). */
+    readonly dir: string,
+    private readonly stack: Stack,
+  ) {}
+
+  /** Writes the project into `dir` and makes stack `stackName` of it with `config`. */
+  static async create(engine: EngineInfo, dir: string, stackName: string, config: ConfigMap): Promise<PulumiProject> {
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(
+      path.join(dir, "Pulumi.yaml"),
+      `name: ${BENCH_PROJECT}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
+    );
+    await fs.writeFile(path.join(dir, "index.ts"), PROGRAM);
+    await fs.writeFile(path.join(dir, "tsconfig.json"), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName, workDir: dir },
+      { pulumiCommand: await PulumiCommand.get({ root: engine.root }) },
+    );
+    await stack.setAllConfig(config);
+    return new PulumiProject(engine, dir, stack);
+  }
+
+  /** The stack's name. */
+  get stackName(): string {
+    return this.stack.name;
+  }
+
+  /** Sets the volumes the program attaches (not timed). */
+  async setVolumes(volumes: readonly string[]): Promise<void> {
+    await this.stack.setConfig("volumes", { value: JSON.stringify(volumes) });
+  }
+
+  /** Runs `pulumi <args>` on the stack, as a terminal runs it; resolves with its wall time, exit code and output. */
+  run(args: readonly string[]): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const started = performance.now();
+      const child = spawn(
+        this.engine.pulumi,
+        [...args, "--stack", this.stack.name, "--non-interactive", "--color", "never"],
+        {
+          cwd: this.dir,
+          env: { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+      child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+      child.once("error", reject);
+      child.once("exit", (code) => resolve({ wallMs: performance.now() - started, code: code ?? -1, output }));
+    });
+  }
+
+  /** Removes the stack (with `force` even when it still holds resources) and the backend's copies of it. */
+  async remove(force: boolean): Promise<void> {
+    await this.stack.workspace.removeStack(this.stack.name, { force });
+    await removeBackendLeftovers(this.stack.name);
+  }
+}

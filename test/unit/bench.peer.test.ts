@@ -1,0 +1,29 @@
+/** The bench's Terraform peer: the configuration it writes and how it names the requests it counts. */
+import { tofuConfiguration } from "../../bench/tofu";
+import { requestKind } from "../../bench/versus";
+
+const VOLUMES = ["11111111-2222-4333-8444-555555555555", "66666666-7777-4888-9999-000000000000"];
+
+test("the peer's configuration attaches each volume once, with a connector and a mountpoint, through the given endpoint", () => {
+  const hcl = tofuConfiguration(VOLUMES, "http://127.0.0.1:41234/v3");
+  expect(hcl).toContain('source = "terraform-provider-openstack/openstack"');
+  // gophercloud appends paths to an overridden endpoint as it is: it must end with a slash.
+  expect(hcl).toContain('volumev3 = "http://127.0.0.1:41234/v3/"');
+  expect(hcl).toContain(`volumes = ${JSON.stringify(VOLUMES)}`);
+  expect(hcl).toContain("count      = length(local.volumes)");
+  expect(hcl).toContain('host_name  = "bench-host-${count.index}"');
+  expect(hcl).toContain('device     = "/dev/vdb"');
+});
+
+test("a volume action is counted under its action's name, IDs and queries folded", () => {
+  const action = {
+    method: "POST",
+    path: `/v3/volumes/${VOLUMES[0]}/action`,
+    requestBody: JSON.stringify({ "os-attach": { host_name: "bench-host-0", mountpoint: "/dev/vdb" } }),
+  };
+  expect(requestKind(action)).toBe("POST /v3/volumes/{id}/action os-attach");
+  expect(requestKind({ method: "GET", path: `/v3/attachments/${VOLUMES[1]}?x=1`, requestBody: "" })).toBe(
+    "GET /v3/attachments/{id}",
+  );
+  expect(requestKind({ ...action, requestBody: "not json" })).toBe("POST /v3/volumes/{id}/action");
+});
