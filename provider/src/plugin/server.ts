@@ -23,8 +23,9 @@ import { fromWire, toWire } from "./wire";
 
 /** The resource type this plugin serves. */
 export const VOLUME_ATTACHMENT = "cinder:index:VolumeAttachment";
-/** The functions this plugin serves. */
+/** The function that looks one attachment up by id. */
 export const GET_ATTACHMENT = "cinder:index:getAttachment";
+/** The function that lists attachments by volume, instance and status. */
 export const GET_ATTACHMENTS = "cinder:index:getAttachments";
 
 /** Outputs that are secret whatever the inputs (outputKeys.ts's SECRET_OUTPUTS, without loading the core). */
