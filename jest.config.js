@@ -5,6 +5,8 @@ const base = {
   // The provider requires its implementation by package name (see provider/src/dynamic/provider.ts);
   // inside the repository that name maps back to the TypeScript sources.
   moduleNameMapper: { "^pulumi-cinder-attachment/runtime$": "<rootDir>/provider/src/dynamic/runtime.ts" },
+  // The generated SDKs (sdks/) are packages of their own, not test code.
+  modulePathIgnorePatterns: ["<rootDir>/sdks/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }] },
 };
 module.exports = {

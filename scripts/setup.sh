@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a checkout: npm dependencies (npm ci, skipped while package-lock.json is unchanged),
-# the compiled package (dist/), and the package's link to itself, through which the provider
-# process and the examples resolve `pulumi-cinder-attachment` inside the repository.
+# the compiled package (dist/) and the plugin's nodejs SDK (sdks/nodejs/bin/), the package's link
+# to itself, through which the provider process and the examples resolve `pulumi-cinder-attachment`
+# inside the repository, and the link through which programs resolve the SDK as `pulumi-cinder`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -13,4 +14,5 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   echo "$want" >"$stamp"
 fi
 ln -sfn .. node_modules/pulumi-cinder-attachment
+ln -sfn ../sdks/nodejs/bin node_modules/pulumi-cinder
 npm run --silent build >&2

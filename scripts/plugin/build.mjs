@@ -8,7 +8,7 @@
 //                                                  cinder <version> --file <tarball>`
 // Prints the folder's path last. Run by `npm run build` (and `npm run plugin` alone); about a second.
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { arch } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,9 +17,11 @@ import { build } from "esbuild";
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const { version } = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
 const out = join(repo, "dist/plugin");
-const folder = join(out, "pulumi-resource-cinder");
+// Built beside the old one and swapped in at the end: a plugin process already running keeps its files.
+const staging = join(repo, `dist/.plugin.${process.pid}`);
+const folder = join(staging, "pulumi-resource-cinder");
 
-rmSync(out, { recursive: true, force: true });
+rmSync(staging, { recursive: true, force: true });
 mkdirSync(folder, { recursive: true });
 
 await build({
@@ -52,6 +54,10 @@ exec node "$(dirname "$0")/pulumi-resource-cinder.mjs" "$@"
 chmodSync(launcher, 0o755);
 
 const machine = arch() === "x64" ? "amd64" : arch();
-const tarball = join(out, `pulumi-resource-cinder-v${version}-linux-${machine}.tar.gz`);
+const tarball = join(staging, `pulumi-resource-cinder-v${version}-linux-${machine}.tar.gz`);
 execFileSync("tar", ["-czf", tarball, "-C", folder, "."]);
-process.stdout.write(`${folder}\n`);
+const previous = join(repo, `dist/.plugin.old.${process.pid}`);
+if (existsSync(out)) renameSync(out, previous);
+renameSync(staging, out);
+rmSync(previous, { recursive: true, force: true });
+process.stdout.write(`${join(out, "pulumi-resource-cinder")}\n`);

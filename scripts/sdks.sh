@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The SDKs of the cinder resource plugin, generated from its package schema
+# (provider/cmd/pulumi-resource-cinder/schema.json, written by `npm run schema`) by Pulumi's own code
+# generators at the engine's version (pulumi-cinder-sdkgen, engine/sdkgen; built by scripts/engine.sh
+# when missing). Each SDK is checked in under sdks/<language>/ and replaced as a whole.
+#
+#   npm run sdks                         # every language below
+#   npm run sdks -- nodejs               # only the ones named
+#   npm run sdks -- --check [language…]  # exit 1 when a checked-in SDK differs from what the schema generates
+#
+# After regenerating, the nodejs SDK is compiled to sdks/nodejs/bin/ (npm run build does the same).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$PATH:/usr/local/go/bin"
+
+all_languages=(nodejs)
+schema=provider/cmd/pulumi-resource-cinder/schema.json
+
+check=false
+languages=()
+for arg in "$@"; do
+  case $arg in
+    --check) check=true ;;
+    -*) echo "sdks: unknown option $arg" >&2 && exit 2 ;;
+    *) languages+=("$arg") ;;
+  esac
+done
+[[ ${#languages[@]} -gt 0 ]] || languages=("${all_languages[@]}")
+
+# shellcheck source=scripts/engine/common.sh
+. scripts/engine/common.sh
+bash scripts/engine.sh >/dev/null
+sdkgen="$ENGINE_BIN/pulumi-cinder-sdkgen"
+
+if $check; then
+  work=$(mktemp -d "${TMPDIR:-/tmp}/sdks-check.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  stale=()
+  for language in "${languages[@]}"; do
+    "$sdkgen" "$schema" "$language" "$work/$language" 2>/dev/null
+    # What the build and the package manager add (bin/, node_modules/) is not generated.
+    if ! diff -r --exclude=bin --exclude=node_modules "sdks/$language" "$work/$language" >&2; then
+      stale+=("$language")
+    fi
+  done
+  if [[ ${#stale[@]} -gt 0 ]]; then
+    echo "sdks: the checked-in SDK(s) ${stale[*]} differ from what $schema generates: run npm run sdks" >&2
+    exit 1
+  fi
+  echo "sdks: ${languages[*]} up to date with $schema" >&2
+  exit 0
+fi
+
+for language in "${languages[@]}"; do
+  "$sdkgen" "$schema" "$language" "sdks/$language"
+  if [[ $language == nodejs ]]; then
+    npm run --silent build:sdk-nodejs
+  fi
+done
