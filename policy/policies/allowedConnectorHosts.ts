@@ -1,6 +1,6 @@
 /** Only configured hosts may receive a volume. */
-import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, connectorOf, message, patterns, show, showRules, str } from "./common";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { connectorOf, message, patterns, show, showRules, str, validateAttachment } from "./common";
 import { policyConfig, stringList } from "./config";
 
 /** Configuration of {@link allowedConnectorHosts}. */
@@ -29,7 +29,7 @@ export const allowedConnectorHosts: ResourceValidationPolicy = {
   description: "A volume may only be connected to a host the storage team allows (connector.host).",
   enforcementLevel: "mandatory",
   configSchema: CONFIG.schema,
-  validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
+  validateResource: validateAttachment((args, reportViolation) => {
     const config = CONFIG.read(args);
     if (config.allowedHosts.length === 0 && config.allowedHostPatterns.length === 0) {
       args.notApplicable("no allowedHosts or allowedHostPatterns configured");

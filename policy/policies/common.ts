@@ -1,13 +1,14 @@
 /**
- * Shared pieces of the volume attachment policies: reading a VolumeAttachment's properties safely,
- * compiling configured patterns, and phrasing violations the same way everywhere.
+ * Shared pieces of the volume attachment policies: which resources are attachments (either type token),
+ * reading their properties safely, compiling configured patterns, and phrasing violations the same way
+ * everywhere.
  *
  * Policies read `args.props` as untyped data on purpose: the engine hands analyzers the inputs after
  * the provider's `check` (defaults filled), or, in stack validation, the outputs, and in a preview any
  * of them may be unknown. Nothing here trusts a value's type without looking.
  */
 import * as policySdk from "@pulumi/policy";
-import type { PolicyResource } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidation, StackValidation } from "@pulumi/policy";
 import { VolumeAttachment } from "../../sdk/volumeAttachment";
 
 /**
@@ -22,10 +23,56 @@ export interface PolicyInternals {
 /** {@link PolicyInternals}, typed. */
 export const policyInternals: PolicyInternals = policySdk;
 
-export { VolumeAttachment };
-
 /** The type token the engine reports for a {@link VolumeAttachment}: `pulumi-nodejs:dynamic/cinder:VolumeAttachment`. */
 export const VOLUME_ATTACHMENT_TYPE: string = VolumeAttachment.__pulumiType;
+
+/**
+ * The type token of the resource plugin's attachment (`pulumi-resource-cinder`, package `cinder`), as
+ * its package schema declares it. Its inputs and outputs have the dynamic resource's shape.
+ */
+export const PLUGIN_VOLUME_ATTACHMENT_TYPE = "cinder:index:VolumeAttachment";
+
+/**
+ * Every type token that is a volume attachment: the one definition of which resources the pack judges.
+ * Both carry the same props (provider/src/volumeAttachment/shape.ts), so every policy judges them alike.
+ */
+export const VOLUME_ATTACHMENT_TYPES: ReadonlySet<string> = new Set([
+  VOLUME_ATTACHMENT_TYPE,
+  PLUGIN_VOLUME_ATTACHMENT_TYPE,
+]);
+
+/** True when `type` (a resource's type token, `args.type`) is a volume attachment of either face. */
+export function isVolumeAttachment(type: string): boolean {
+  return VOLUME_ATTACHMENT_TYPES.has(type);
+}
+
+/** Why a policy of the pack does not apply to a resource of another type. */
+export const NOT_AN_ATTACHMENT = `Policy only applies to volume attachments (${[...VOLUME_ATTACHMENT_TYPES]
+  .map((type) => `'${type}'`)
+  .join(", ")})`;
+
+/**
+ * A resource validation for volume attachments of either type (`validateResourceOfType` matches one
+ * class, hence one token): other resources are not applicable.
+ */
+export function validateAttachment(validate: ResourceValidation): ResourceValidation {
+  return (args, reportViolation) => {
+    if (!isVolumeAttachment(args.type)) args.notApplicable(NOT_AN_ATTACHMENT);
+    return validate(args, reportViolation);
+  };
+}
+
+/**
+ * A stack validation over the stack's volume attachments of either type (`args.resources` holds only
+ * them); not applicable to a stack without any.
+ */
+export function validateAttachments(validate: StackValidation): StackValidation {
+  return (args, reportViolation) => {
+    const resources = args.resources.filter((resource) => isVolumeAttachment(resource.type));
+    if (resources.length === 0) args.notApplicable(NOT_AN_ATTACHMENT);
+    return validate({ ...args, resources }, reportViolation);
+  };
+}
 
 /** Resource properties as a policy receives them (secrets already unwrapped by `@pulumi/policy`). */
 export type Props = Readonly<Record<string, unknown>>;

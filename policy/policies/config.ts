@@ -14,7 +14,7 @@
  * export const protectedVolumes: ResourceValidationPolicy = {
  *   ...,
  *   configSchema: CONFIG.schema,
- *   validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
+ *   validateResource: validateAttachment((args, reportViolation) => {
  *     const config = CONFIG.read(args);
  *   }),
  * };

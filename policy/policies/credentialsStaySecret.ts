@@ -1,6 +1,6 @@
 /** Connection credentials must only ever be stored as secrets. */
-import { type PolicyResource, type StackValidationPolicy, validateStackResourcesOfType } from "@pulumi/policy";
-import { VolumeAttachment, ifKnown, message, show, type Props } from "./common";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { ifKnown, message, show, type Props, validateAttachments } from "./common";
 import { policyConfig, stringList } from "./config";
 
 /** Configuration of {@link credentialsStaySecret}. */
@@ -42,7 +42,7 @@ export const credentialsStaySecret: StackValidationPolicy = {
     "Attachment credentials (auth_username, auth_password, ...) must stay secret: only in the credentials output, which must stay in additionalSecretOutputs.",
   enforcementLevel: "mandatory",
   configSchema: CONFIG.schema,
-  validateStack: validateStackResourcesOfType(VolumeAttachment, (_props, args, reportViolation) => {
+  validateStack: validateAttachments((args, reportViolation) => {
     const config = CONFIG.read(args);
     let pattern: RegExp;
     try {

@@ -1,6 +1,6 @@
 /** A connected volume must say which server it is for, unless the host is a known non-Nova host. */
-import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, connectorOf, message, patterns, show, showRules, str } from "./common";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { connectorOf, message, patterns, show, showRules, str, validateAttachment } from "./common";
 import { policyConfig, stringList } from "./config";
 
 /** Configuration of {@link fullAttachNamesInstance}. */
@@ -30,7 +30,7 @@ export const fullAttachNamesInstance: ResourceValidationPolicy = {
     "A full attach (with a connector) must name the instance it is for, or go to a host marked external in config.",
   enforcementLevel: "mandatory",
   configSchema: CONFIG.schema,
-  validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
+  validateResource: validateAttachment((args, reportViolation) => {
     const connector = connectorOf(args.props);
     if (connector === undefined) {
       args.notApplicable("a reservation (no connector) is not a full attach");

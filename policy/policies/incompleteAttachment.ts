@@ -1,6 +1,6 @@
 /** A connection left uncompleted keeps the volume in `attaching`. */
-import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, bool, connectorOf, message } from "./common";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { bool, connectorOf, message, validateAttachment } from "./common";
 
 const NAME = "cinder-incomplete-attachment";
 
@@ -13,7 +13,7 @@ export const incompleteAttachment: ResourceValidationPolicy = {
   name: NAME,
   description: 'An attachment with a connector should be completed; complete: false leaves the volume "attaching".',
   enforcementLevel: "advisory",
-  validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
+  validateResource: validateAttachment((args, reportViolation) => {
     if (connectorOf(args.props) === undefined) {
       args.notApplicable("a reservation (no connector) cannot be completed");
     }

@@ -23,7 +23,14 @@ export {
   singleAttachmentPerVolume,
   volumeById,
 };
-export { VOLUME_ATTACHMENT_TYPE, message } from "./common";
+export {
+  NOT_AN_ATTACHMENT,
+  PLUGIN_VOLUME_ATTACHMENT_TYPE,
+  VOLUME_ATTACHMENT_TYPE,
+  VOLUME_ATTACHMENT_TYPES,
+  isVolumeAttachment,
+  message,
+} from "./common";
 
 /** The pack's policies. */
 export const policies: Policies = [

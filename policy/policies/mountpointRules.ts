@@ -1,6 +1,6 @@
 /** Device paths a connector may (or may not) name. */
-import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, connectorOf, message, patterns, show, showRules, str } from "./common";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { connectorOf, message, patterns, show, showRules, str, validateAttachment } from "./common";
 import { policyConfig, stringList } from "./config";
 
 /** Configuration of {@link mountpointRules}. */
@@ -36,7 +36,7 @@ export const mountpointRules: ResourceValidationPolicy = {
   description: "connector.mountpoint must not name a root disk, and must follow the configured device naming.",
   enforcementLevel: "advisory",
   configSchema: CONFIG.schema,
-  validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
+  validateResource: validateAttachment((args, reportViolation) => {
     const connector = connectorOf(args.props);
     if (connector === undefined) {
       args.notApplicable("a reservation (no connector) has no mountpoint");

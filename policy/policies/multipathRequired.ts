@@ -1,6 +1,6 @@
 /** Hosts that must reach their volumes over more than one path. */
-import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, bool, connectorOf, message, patterns, show, showRules, str } from "./common";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { bool, connectorOf, message, patterns, show, showRules, str, validateAttachment } from "./common";
 import { policyConfig, stringList } from "./config";
 
 /** When {@link multipathRequired} applies. */
@@ -38,7 +38,7 @@ export const multipathRequired: ResourceValidationPolicy = {
   description: "Connectors must use multipath, so a single path failure does not take the volume away.",
   enforcementLevel: "advisory",
   configSchema: CONFIG.schema,
-  validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
+  validateResource: validateAttachment((args, reportViolation) => {
     const config = CONFIG.read(args);
     const connector = connectorOf(args.props);
     if (connector === undefined) {

@@ -1,6 +1,6 @@
 /** Attachments of critical volumes must be protected against deletion. */
-import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, message, patterns, show, str } from "./common";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { message, patterns, show, str, validateAttachment } from "./common";
 import { policyConfig, stringList } from "./config";
 
 /** Configuration of {@link protectedVolumes}. */
@@ -32,7 +32,7 @@ export const protectedVolumes: ResourceValidationPolicy = {
   description: "Attachments of volumes listed as critical must set the protect resource option.",
   enforcementLevel: "mandatory",
   configSchema: CONFIG.schema,
-  validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
+  validateResource: validateAttachment((args, reportViolation) => {
     const config = CONFIG.read(args);
     if (config.volumes.length === 0 && config.volumePatterns.length === 0) {
       args.notApplicable("no volumes or volumePatterns configured");

@@ -1,6 +1,6 @@
 /** A volume connected to several hosts must be read-only on each of them. */
-import { type StackValidationPolicy, validateStackResourcesOfType } from "@pulumi/policy";
-import { VolumeAttachment, message, show } from "./common";
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { message, show, validateAttachments } from "./common";
 import { type VolumeListSetting, volumeGroups, volumeListConfig } from "./volumeList";
 
 /** Configuration of {@link sharedVolumeReadOnly}. */
@@ -31,7 +31,7 @@ export const sharedVolumeReadOnly: StackValidationPolicy = {
     'A volume attached to more than one host in the stack must be attached with mode "ro" everywhere, unless allowed in config.',
   enforcementLevel: "mandatory",
   configSchema: volumeListConfig(WRITABLE).schema,
-  validateStack: validateStackResourcesOfType(VolumeAttachment, (_props, args, reportViolation) => {
+  validateStack: validateAttachments((args, reportViolation) => {
     for (const { volume, attachments: group, listed } of volumeGroups(NAME, args, WRITABLE)) {
       const hosts = [...new Set(group.map((a) => a.host ?? `resource ${a.name}`))];
       if (hosts.length < 2 || listed) continue;

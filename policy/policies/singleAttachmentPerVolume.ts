@@ -1,6 +1,6 @@
 /** A volume that is not multiattach may be attached only once. */
-import { type StackValidationPolicy, validateStackResourcesOfType } from "@pulumi/policy";
-import { VolumeAttachment, message, show } from "./common";
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { message, show, validateAttachments } from "./common";
 import { type VolumeListSetting, volumeGroups, volumeListConfig } from "./volumeList";
 
 /** Configuration of {@link singleAttachmentPerVolume}. */
@@ -30,7 +30,7 @@ export const singleAttachmentPerVolume: StackValidationPolicy = {
     "No two attachments in the stack may target the same volume unless config lists that volume as multiattach.",
   enforcementLevel: "mandatory",
   configSchema: volumeListConfig(MULTIATTACH).schema,
-  validateStack: validateStackResourcesOfType(VolumeAttachment, (_props, args, reportViolation) => {
+  validateStack: validateAttachments((args, reportViolation) => {
     for (const { volume, attachments: group, listed } of volumeGroups(NAME, args, MULTIATTACH)) {
       if (group.length < 2 || listed) continue;
       const names = group.map((a) => `"${a.name}"`).join(", ");

@@ -1,6 +1,6 @@
 /** Refer to volumes by ID, not by name. */
-import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { VolumeAttachment, message, patterns, show, str } from "./common";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { message, patterns, show, str, validateAttachment } from "./common";
 import { policyConfig, stringList } from "./config";
 
 /** Configuration of {@link volumeById}. */
@@ -28,7 +28,7 @@ export const volumeById: ResourceValidationPolicy = {
   description: "volumeId should be the volume's ID, not its name (names are neither unique nor stable).",
   enforcementLevel: "advisory",
   configSchema: CONFIG.schema,
-  validateResource: validateResourceOfType(VolumeAttachment, (_props, args, reportViolation) => {
+  validateResource: validateAttachment((args, reportViolation) => {
     const volumeId = str(args.props, "volumeId");
     if (volumeId === undefined || UUID.test(volumeId)) return;
     const config = CONFIG.read(args);

@@ -46,7 +46,7 @@ test("is not applicable until allowed hosts are configured, nor to reservations"
   expect(reservation).toMatchObject({ messages: [], notApplicable: "a reservation (no connector) connects no host" });
 });
 
-test("only applies to VolumeAttachment resources", async () => {
+test("only applies to volume attachments (either type token)", async () => {
   const run = await runResourcePolicy(
     allowedConnectorHosts,
     { type: "pulumi-nodejs:dynamic:Resource", props: fullAttach("rogue-7") },
@@ -54,7 +54,7 @@ test("only applies to VolumeAttachment resources", async () => {
   );
   expect(run.messages).toEqual([]);
   expect(run.notApplicable).toBe(
-    "Policy only applies to resources of type 'pulumi-nodejs:dynamic/cinder:VolumeAttachment'",
+    "Policy only applies to volume attachments ('pulumi-nodejs:dynamic/cinder:VolumeAttachment', 'cinder:index:VolumeAttachment')",
   );
 });
 

@@ -22,7 +22,7 @@ export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export interface FakeResource {
   /** Name in the program; default "att". */
   name?: string;
-  /** Type token; default the VolumeAttachment's. */
+  /** Type token; default the dynamic VolumeAttachment's. */
   type?: string;
   /** Inputs (resource policies) or outputs (stack policies). */
   props: Record<string, unknown>;
@@ -176,9 +176,9 @@ export async function runStackPolicy(
   );
 }
 
-/** The URN {@link runResourcePolicy}/{@link runStackPolicy} give a VolumeAttachment named `name`. */
-export function attachmentUrn(name: string): string {
-  return urnOf({ name, props: {} });
+/** The URN {@link runResourcePolicy}/{@link runStackPolicy} give a resource named `name` of `type` (default the VolumeAttachment's). */
+export function attachmentUrn(name: string, type?: string): string {
+  return urnOf({ name, type, props: {} });
 }
 
 /** Checked inputs of a full attach to `host` (what the engine hands a resource policy), with overrides. */

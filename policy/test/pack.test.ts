@@ -1,11 +1,24 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { type Policy, type PolicyConfigSchema } from "@pulumi/policy";
 import { VolumeAttachment } from "../../sdk/volumeAttachment";
-import { VOLUME_ATTACHMENT_TYPE, policies } from "../policies";
+import { PLUGIN_VOLUME_ATTACHMENT_TYPE, VOLUME_ATTACHMENT_TYPE, policies } from "../policies";
 import * as common from "../policies/common";
 
 test("the pack matches the SDK's type token", () => {
   expect(VOLUME_ATTACHMENT_TYPE).toBe("pulumi-nodejs:dynamic/cinder:VolumeAttachment");
   expect(VolumeAttachment.__pulumiType).toBe(VOLUME_ATTACHMENT_TYPE);
+});
+
+test("the plugin's type token is the resource the package schema declares, with credentials secret", () => {
+  // credentials secret in the schema is what makes generated SDKs and the YAML host list it in
+  // additionalSecretOutputs, which cinder-credentials-stay-secret checks on both types.
+  const file = path.join(__dirname, "..", "..", "provider", "cmd", "pulumi-resource-cinder", "schema.json");
+  const schema = JSON.parse(readFileSync(file, "utf8")) as {
+    resources: Record<string, { properties: Record<string, { secret?: boolean }> }>;
+  };
+  expect(Object.keys(schema.resources)).toEqual([PLUGIN_VOLUME_ATTACHMENT_TYPE]);
+  expect(schema.resources[PLUGIN_VOLUME_ATTACHMENT_TYPE]?.properties["credentials"]?.secret).toBe(true);
 });
 
 test("every policy has a unique cinder- name, a description and a default enforcement level", () => {
