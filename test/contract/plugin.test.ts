@@ -134,7 +134,12 @@ test("getAttachment and getAttachments (by volume, by instance, by status) answe
   );
 
   const one = await invoke("cinder:index:getAttachment", { attachmentId: id });
-  expect(one.result.values).toMatchObject({ attachmentId: id, volumeId: volume.id, status: "attached" });
+  expect(one.result.values).toMatchObject({
+    attachmentId: id,
+    volumeId: volume.id,
+    status: "attached",
+    complete: true,
+  });
   expect(one.result.secrets).toEqual(["credentials"]);
 
   const byVolume = await invoke("cinder:index:getAttachments", { volumeId: volume.id });

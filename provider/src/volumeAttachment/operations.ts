@@ -217,7 +217,7 @@ export class AttachmentOperations {
     return this.guarded(async () => {
       const { attachmentId } = parseArgs(getAttachmentArgsSchema(), args);
       const attachment = await getAttachment(await this.client(), attachmentId);
-      return plain(toOutputs(inputsShownBy(attachment), attachment));
+      return plain(lookedUp(attachment));
     });
   }
 
@@ -230,7 +230,7 @@ export class AttachmentOperations {
         instanceId: filters.instanceUuid,
         status: filters.status,
       });
-      return { attachments: found.map((attachment) => plain(toOutputs(inputsShownBy(attachment), attachment))) };
+      return { attachments: found.map((attachment) => plain(lookedUp(attachment))) };
     });
   }
 
@@ -339,6 +339,11 @@ function missingVolume(err: unknown, volumeId: string): VolumeLookupError | unde
     `volumeId "${volumeId}": no volume has this ID (Cinder: ${err.faultMessage ?? "404"}); check it with ` +
       "cinder list, and that the volume belongs to the project the provider authenticates to",
   );
+}
+
+/** A looked-up attachment as outputs: what Cinder shows, `complete` true once it is attached. */
+function lookedUp(attachment: Attachment): VolumeAttachmentOutputs {
+  return toOutputs({ ...inputsShownBy(attachment), complete: attachment.status === "attached" }, attachment);
 }
 
 /** The inputs part of a state: read keeps them as they were. */
