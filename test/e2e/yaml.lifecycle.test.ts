@@ -4,7 +4,7 @@
  * - test/e2e/programs/yaml-reserve-then-connect: a reservation, connected in place by a second `up`
  *   (config `connected`), no change after it, a connector change as an update, refresh, destroy;
  *   `cinder attachment-list` agrees after each step and the credentials stay secret;
- * - examples/yaml-iscsi-attach: the attachment and its volume's attachments read with `fn::invoke`
+ * - examples/yaml-iscsi-attach: the attachment and its instance's attachments read with `fn::invoke`
  *   of `cinder:index:getAttachments`, the CHAP password a secret output;
  * - a malformed volume ID fails the preview, naming `volumeId`.
  */
@@ -15,6 +15,8 @@ import { cinderSuite } from "./support/lifecycle";
 jest.setTimeout(180_000);
 
 const INSTANCE = "3f2e1d0c-9b8a-4765-8432-10fedcba9876";
+/** The example's instance: its fn::invoke lists every attachment of the instance, so no other test uses it. */
+const EXAMPLE_INSTANCE = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
 const MOVED = { host: "yaml-2", hostIp: "127.0.0.2", initiator: "iqn.1993-08.org.debian:01:yaml-2" };
 
 const suite = cinderSuite("e2e-yaml");
@@ -99,23 +101,34 @@ test("a YAML reservation is connected in place by a second up; no change after i
   );
 });
 
-test("examples/yaml-iscsi-attach: the attachment, its volume's attachments read with fn::invoke of getAttachments, the target IQN, and the CHAP password as a secret output", async () => {
+test("examples/yaml-iscsi-attach: the attachment, the instance's attachments read with fn::invoke of getAttachments, the target IQN, and the CHAP password as a secret output", async () => {
   const volume = await suite.createVolume();
   await withExample(
     "yaml-iscsi-attach",
     "example",
-    { config: { volume: volume.id, instanceUuid: INSTANCE, host: "yaml-example", hostIp: "127.0.0.1" } },
+    { config: { volume: volume.id, instanceUuid: EXAMPLE_INSTANCE, host: "yaml-example", hostIp: "127.0.0.1" } },
     async (s) => {
+      // The preview before the first up runs the invoke too (nothing listed yet) and plans the attachment.
+      expect((await s.preview()).steps).toEqual([
+        expect.objectContaining({ op: "create", type: "pulumi:pulumi:Stack" }),
+        expect.objectContaining({ op: "create", name: "data", type: PLUGIN_ATTACHMENT_TYPE }),
+      ]);
       const { summary, outputs } = await s.up();
       expect(summary.result).toBe("succeeded");
       const attachmentId = outputs["attachmentId"] as string;
       expect(outputs).toMatchObject({
         status: "attached",
         targetIqn: `iqn.2010-10.org.openstack:volume-${volume.id}`,
-        // fn::invoke ran after the attachment (its argument is the attachment's volumeId), so Cinder lists it.
-        listedAttachmentId: attachmentId,
-        listedStatus: "attached",
       });
+      // fn::invoke ran after the attachment was made (its argument is the attachment's instanceUuid output).
+      expect(outputs["instanceAttachments"]).toEqual([
+        expect.objectContaining({
+          attachmentId,
+          volumeId: volume.id,
+          instanceUuid: EXAMPLE_INSTANCE,
+          status: "attached",
+        }),
+      ]);
       expect(await listed(volume.id)).toEqual([{ id: attachmentId, status: "attached" }]);
 
       const password = outputs["chapPassword"] as string;
@@ -124,8 +137,7 @@ test("examples/yaml-iscsi-attach: the attachment, its volume's attachments read 
       expect(await s.maskedOutputs()).toMatchObject({
         attachmentId,
         chapPassword: "[secret]",
-        listedAttachmentId: "[secret]",
-        listedStatus: "[secret]",
+        instanceAttachments: "[secret]",
       });
       expect(await s.exportText()).not.toContain(password);
 
