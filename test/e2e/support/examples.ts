@@ -34,11 +34,14 @@ import { destroy, engineEnv, getEngine, preview, refresh, repoRoot, uniqueStackN
 /** The example projects, each a folder of examples/. */
 export const EXAMPLES = ["iscsi-attach", "reserve-then-attach", "multiattach-readonly", "plugin-iscsi-attach"] as const;
 
+/** The example projects in Pulumi YAML (runtime `yaml`, nothing to compile), each a folder of examples/. */
+export const YAML_EXAMPLES = ["yaml-iscsi-attach"] as const;
+
 /** The test programs under test/e2e/programs/ that run like examples. */
-export const TEST_PROGRAMS = ["plugin-two-clouds"] as const;
+export const TEST_PROGRAMS = ["plugin-two-clouds", "yaml-reserve-then-connect"] as const;
 
 /** The name of one example project, or of a test program. */
-export type ExampleName = (typeof EXAMPLES)[number] | (typeof TEST_PROGRAMS)[number];
+export type ExampleName = (typeof EXAMPLES)[number] | (typeof YAML_EXAMPLES)[number] | (typeof TEST_PROGRAMS)[number];
 
 /** The type token of VolumeAttachment resources in state and in engine events. */
 export const ATTACHMENT_TYPE = "pulumi-nodejs:dynamic/cinder:VolumeAttachment";
