@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine or a warm one: installs and starts what the tests need
 # (npm packages, the local OpenStack stack with Keystone, the Pulumi engine, the Python venv), checks
-# types, lint and formatting, then runs the unit, contract and end-to-end jest projects against the real services,
-# and scans what the run printed and left for credentials (scripts/secret_scan.py).
+# types, lint and formatting, then runs the unit, contract and end-to-end jest projects against the
+# real services, and scans what the run printed and left for credentials (scripts/secret_scan.py).
 # Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
