@@ -117,8 +117,7 @@ async function withPythonStack(name: string, config: Record<string, string>, fn:
     setConfig: (next) => (current = next),
   };
   const cleanup = async () => {
-    await drive("destroy", request());
-    await drive("remove", request());
+    await drive("dispose", request());
     await rm(workDir, { recursive: true, force: true });
   };
   try {

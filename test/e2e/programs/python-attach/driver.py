@@ -1,6 +1,6 @@
 """Runs attach.program inline through the Pulumi Automation API and prints the result as JSON.
 
-    python driver.py <up|preview|refresh|destroy|outputs|export|remove> '<request JSON>'
+    python driver.py <up|preview|refresh|destroy|outputs|export|dispose> '<request JSON>'
 
 The request: {"stack": name, "workDir": dir, "pluginDir": dir, "config": {key: value}} (config keys
 with a ':' as given, e.g. "cinder:endpoint"; others get the project's prefix). Every command sets
@@ -11,8 +11,9 @@ The Python Automation API's ProjectSettings has no `plugins` field (at 3.248.0),
 gets this folder's Pulumi.yaml with the plugin's path made absolute: a workspace given no project
 settings loads the Pulumi.yaml it finds there.
 
-Printed: up {summary, outputs, steps}; preview {changeSummary, steps}; refresh/destroy {summary};
-outputs {name: {value, secret}}; export what `pulumi stack export` prints (secrets encrypted); remove {}. On failure: {"error": text}, exit 1.
+Printed: up {summary, outputs, steps}; preview {changeSummary, steps}; refresh, destroy and dispose
+(destroy, then remove the stack) {summary}; outputs {name: {value, secret}}; export what
+`pulumi stack export` prints (secrets encrypted). On failure: {"error": text}, exit 1.
 Steps are the engine's resource-pre events other than `same`: {op, name, type, keys, detailedDiff}.
 """
 
@@ -107,9 +108,10 @@ def main(command: str, request: Dict[str, Any]) -> Any:
             text=True,
         )
         return json.loads(exported.stdout)
-    if command == "remove":
+    if command == "dispose":
+        destroyed = stack.destroy()
         stack.workspace.remove_stack(request["stack"])
-        return {}
+        return {"summary": summary(destroyed.summary)}
     raise ValueError(f"unknown command {command!r}")
 
 
