@@ -9,11 +9,13 @@
 #   npm run sdks -- --check [language…]  # exit 1 when a checked-in SDK differs from what the schema generates
 #
 # After regenerating, the nodejs SDK is compiled to sdks/nodejs/bin/ (npm run build does the same).
+# The python SDK (package pulumi_cinder) installs with `pip install ./sdks/python`; scripts/python-env.sh
+# installs it into the venv of the Python tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PATH:/usr/local/go/bin"
 
-all_languages=(nodejs)
+all_languages=(nodejs python)
 schema=provider/cmd/pulumi-resource-cinder/schema.json
 
 check=false
@@ -38,8 +40,10 @@ if $check; then
   stale=()
   for language in "${languages[@]}"; do
     "$sdkgen" "$schema" "$language" "$work/$language" 2>/dev/null
-    # What the build and the package manager add (bin/, node_modules/) is not generated.
-    if ! diff -r --exclude=bin --exclude=node_modules "sdks/$language" "$work/$language" >&2; then
+    # What the build and the package managers add (bin/, node_modules/; pip's build/, *.egg-info/,
+    # Python's __pycache__/) is not generated.
+    if ! diff -r --exclude=bin --exclude=node_modules --exclude=build --exclude='*.egg-info' --exclude=__pycache__ \
+      "sdks/$language" "$work/$language" >&2; then
       stale+=("$language")
     fi
   done

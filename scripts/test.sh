@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine or a warm one: installs and starts what the tests need
-# (npm packages, the local OpenStack stack with Keystone, the Pulumi engine), checks types, lint and
-# formatting, then runs the unit, contract and end-to-end jest projects against the real services,
-# and scans what the run printed and left for credentials (scripts/secret_scan.py).
+# (npm packages, the local OpenStack stack with Keystone, the Pulumi engine, the Python venv), checks
+# types, lint and formatting, then runs the unit, contract and end-to-end jest projects against the
+# real services, and scans what the run printed and left for credentials (scripts/secret_scan.py).
 # Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,6 +16,8 @@ step "local OpenStack stack"
 bash scripts/stack/stack.sh start --keystone
 step "Pulumi engine"
 bash scripts/engine.sh >/dev/null
+step "Python environment (venv with pulumi and the generated SDK)"
+bash scripts/python-env.sh >/dev/null
 step "SDK generator (go test of engine/sdkgen)"
 (cd engine/sdkgen && GOFLAGS=-mod=readonly go test ./...)
 step "types, lint, formatting"

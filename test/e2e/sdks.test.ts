@@ -3,10 +3,11 @@
  * package schema (`npm run sdks -- --check`, with pulumi-cinder-sdkgen of scripts/engine.sh), and
  * the nodejs SDK works for a program of this repository: `pulumi-cinder` resolves by name to its
  * compiled bin/ (node_modules/pulumi-cinder, made by scripts/setup.sh; `npm run build` compiles it)
- * and its types check a program that uses them.
+ * and its types check a program that uses them; the python SDK installs with pip (scripts/python-env.sh
+ * installs sdks/python into its venv) and has the same resource, provider and functions.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { localDir, repoRoot } from "./support/engine";
@@ -97,4 +98,40 @@ test("a TypeScript program on the SDK's types compiles (strict), and a misspelt 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("pip installs sdks/python: pulumi_cinder at the package's version, with the resource, the provider, both functions and the plugin's pulumi-plugin.json", async () => {
+  const { stdout: envOut } = await run("bash", [path.join(repoRoot, "scripts", "python-env.sh")], { cwd: repoRoot });
+  const python = envOut.trim().split("\n").pop() ?? "";
+  const program = [
+    "import importlib.metadata, importlib.resources, json",
+    "import pulumi_cinder as cinder",
+    "names = ['VolumeAttachment', 'VolumeAttachmentArgs', 'ConnectorArgs', 'Provider', 'get_attachment', 'get_attachments', 'get_attachment_output', 'get_attachments_output']",
+    "print(json.dumps({",
+    "  'version': importlib.metadata.version('pulumi_cinder'),",
+    "  'exported': {n: callable(getattr(cinder, n, None)) for n in names},",
+    "  'modes': [m.value for m in cinder.AttachMode],",
+    "  'plugin': json.loads(importlib.resources.files('pulumi_cinder').joinpath('pulumi-plugin.json').read_text()),",
+    "}))",
+  ].join("\n");
+  const { stdout } = await run(python, ["-c", program], {
+    cwd: localDir,
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
+  });
+  const { version } = JSON.parse(await readFile(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
+  expect(JSON.parse(stdout)).toEqual({
+    version,
+    exported: {
+      VolumeAttachment: true,
+      VolumeAttachmentArgs: true,
+      ConnectorArgs: true,
+      Provider: true,
+      get_attachment: true,
+      get_attachments: true,
+      get_attachment_output: true,
+      get_attachments_output: true,
+    },
+    modes: ["rw", "ro"],
+    plugin: { resource: true, name: "cinder", version },
+  });
 });
