@@ -9,11 +9,14 @@
 #   npm run sdks -- --check [language…]  # exit 1 when a checked-in SDK differs from what the schema generates
 #
 # After regenerating, the nodejs SDK is compiled to sdks/nodejs/bin/ (npm run build does the same).
+# The go SDK is the Go module sdks/go (module path: the schema's language.go.importBasePath without
+# its last element; package sdks/go/cinder); its go.mod and go.sum are finished by finish_go_module
+# below, here and in --check alike, so the check compares them too.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PATH:/usr/local/go/bin"
 
-all_languages=(nodejs)
+all_languages=(nodejs go)
 schema=provider/cmd/pulumi-resource-cinder/schema.json
 
 check=false
@@ -32,12 +35,27 @@ done
 bash scripts/engine.sh >/dev/null
 sdkgen="$ENGINE_BIN/pulumi-cinder-sdkgen"
 
+# The generator's go.mod requires github.com/pulumi/pulumi/sdk/v3 v3.30.0 and nothing else, and it
+# writes no go.sum, so the module would not build with -mod=readonly. Pin sdk/v3 to the engine's
+# version and let `go mod tidy` add the rest of the requirements and the checksums (the same for the
+# same sdk/v3 version; modules come from the module cache, else from the module proxy).
+finish_go_module() {
+  (
+    cd "$1"
+    go mod edit -require="github.com/pulumi/pulumi/sdk/v3@v$ENGINE_VERSION"
+    GOFLAGS=-mod=mod go mod tidy
+  )
+}
+
 if $check; then
   work=$(mktemp -d "${TMPDIR:-/tmp}/sdks-check.XXXXXX")
   trap 'rm -rf "$work"' EXIT
   stale=()
   for language in "${languages[@]}"; do
     "$sdkgen" "$schema" "$language" "$work/$language" 2>/dev/null
+    if [[ $language == go ]]; then
+      finish_go_module "$work/$language"
+    fi
     # What the build and the package manager add (bin/, node_modules/) is not generated.
     if ! diff -r --exclude=bin --exclude=node_modules "sdks/$language" "$work/$language" >&2; then
       stale+=("$language")
@@ -55,5 +73,7 @@ for language in "${languages[@]}"; do
   "$sdkgen" "$schema" "$language" "sdks/$language"
   if [[ $language == nodejs ]]; then
     npm run --silent build:sdk-nodejs
+  elif [[ $language == go ]]; then
+    finish_go_module "sdks/$language"
   fi
 done
