@@ -38,10 +38,16 @@ sdkgen="$ENGINE_BIN/pulumi-cinder-sdkgen"
 # The generator's go.mod requires github.com/pulumi/pulumi/sdk/v3 v3.30.0 and nothing else, and it
 # writes no go.sum, so the module would not build with -mod=readonly. Pin sdk/v3 to the engine's
 # version and let `go mod tidy` add the rest of the requirements and the checksums (the same for the
-# same sdk/v3 version; modules come from the module cache, else from the module proxy).
+# same sdk/v3 version; modules come from the module cache, else from the module proxy). The
+# checked-in go.sum seeds it, so that only new modules need a checksum lookup; tidy drops what is
+# no longer needed.
 finish_go_module() {
+  local dir=$1 seed=$2
+  if [[ -f $seed ]]; then
+    cp "$seed" "$dir/go.sum"
+  fi
   (
-    cd "$1"
+    cd "$dir"
     go mod edit -require="github.com/pulumi/pulumi/sdk/v3@v$ENGINE_VERSION"
     GOFLAGS=-mod=mod go mod tidy
   )
@@ -54,7 +60,7 @@ if $check; then
   for language in "${languages[@]}"; do
     "$sdkgen" "$schema" "$language" "$work/$language" 2>/dev/null
     if [[ $language == go ]]; then
-      finish_go_module "$work/$language"
+      finish_go_module "$work/$language" "sdks/go/go.sum"
     fi
     # What the build and the package manager add (bin/, node_modules/) is not generated.
     if ! diff -r --exclude=bin --exclude=node_modules "sdks/$language" "$work/$language" >&2; then
@@ -70,10 +76,14 @@ if $check; then
 fi
 
 for language in "${languages[@]}"; do
+  if [[ $language == go && -f sdks/go/go.sum ]]; then
+    cp sdks/go/go.sum "${TMPDIR:-/tmp}/sdks-go.sum.$$"
+  fi
   "$sdkgen" "$schema" "$language" "sdks/$language"
   if [[ $language == nodejs ]]; then
     npm run --silent build:sdk-nodejs
   elif [[ $language == go ]]; then
-    finish_go_module "sdks/$language"
+    finish_go_module sdks/go "${TMPDIR:-/tmp}/sdks-go.sum.$$"
+    rm -f "${TMPDIR:-/tmp}/sdks-go.sum.$$"
   fi
 done
