@@ -3,7 +3,7 @@
 // plugin that `npm run build` makes; test/e2e/go.lifecycle.test.ts runs it. It prints one JSON
 // document on stdout, or {"error": "..."} with exit status 1.
 //
-//	go-attach <up|preview|refresh|destroy|outputs|export> -stack NAME -work-dir DIR -engine-root DIR \
+//	go-attach <up|preview|refresh|destroy|remove|outputs|export> -stack NAME -work-dir DIR -engine-root DIR \
 //	    -plugin DIR [-project NAME] [-config '{"key": "value", ...}'] [-remove]
 //
 // The environment must hold PULUMI_HOME, PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE.
@@ -33,7 +33,7 @@ func main() {
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: go-attach <up|preview|refresh|destroy|outputs|export> [flags]")
+		return errors.New("usage: go-attach <up|preview|refresh|destroy|remove|outputs|export> [flags]")
 	}
 	command := args[0]
 	flags := flag.NewFlagSet(command, flag.ContinueOnError)
@@ -109,6 +109,12 @@ func operate(ctx context.Context, stack auto.Stack, command string, remove bool)
 			}
 		}
 		return map[string]any{"summary": summaryOf(res.Summary)}, nil
+	case "remove":
+		// Refused while the stack still has resources (no --force).
+		if err := stack.Workspace().RemoveStack(ctx, stack.Name()); err != nil {
+			return nil, err
+		}
+		return map[string]any{"removed": stack.Name()}, nil
 	case "outputs":
 		outputs, err := stack.Outputs(ctx)
 		if err != nil {
