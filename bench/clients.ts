@@ -1,6 +1,6 @@
 /**
- * The clients compared per operation, behind one interface: the provider's methods, one raw HTTP
- * request, python-cinderclient as a library and as the `cinder` CLI, and openstacksdk's REST
+ * The clients compared per operation, behind one interface: the provider's methods, the resource
+ * plugin over gRPC (bench/pluginClient.ts), one raw HTTP request, python-cinderclient as a library and as the `cinder` CLI, and openstacksdk's REST
  * passthrough. Each call returns the time of the operation as the client itself costs it: in-process
  * time for libraries, the process's wall time for the CLI.
  */
@@ -15,7 +15,7 @@ import { noauthEnv, repoRoot, stackEnv } from "./env";
 import { RawCinder, type WireConnector } from "./raw";
 
 /** The clients, in the order the tables show them. */
-export const CLIENT_NAMES = ["raw", "provider", "cinderclient", "openstacksdk", "cinder-cli"] as const;
+export const CLIENT_NAMES = ["raw", "provider", "plugin", "cinderclient", "openstacksdk", "cinder-cli"] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
 /** Where to connect: host fields of a connector; every client fills the same defaults. */

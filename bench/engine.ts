@@ -13,6 +13,14 @@ import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulu
 import { VolumeAttachment } from "../sdk";
 import { type CinderProxy, startProxy } from "../test/support/proxy";
 import { registerCleanup } from "./cleanup";
+import {
+  type EngineFace,
+  type StateSize,
+  benchConnector,
+  isPluginProcess,
+  stateSize,
+  writeYamlProgram,
+} from "./pluginEngine";
 import { type EngineInfo, repoRoot, stackEnv, viaOrigin } from "./env";
 
 /** One `up` or `destroy`. */
@@ -43,6 +51,10 @@ export interface EngineRun {
   readonly providerProcesses: number;
   /** The engine's summary of changes. */
   readonly changes: Record<string, number>;
+  /** The face the program used: the dynamic provider (TypeScript program) or the resource plugin (YAML program). */
+  readonly face: EngineFace;
+  /** After an `up`: the state's size (`pulumi stack export`). */
+  readonly state?: StateSize;
 }
 
 /** Options of {@link runEngine}. */
@@ -66,6 +78,8 @@ export interface EngineOptions {
   /** Counts failed runs that were run again. */
   readonly disturbed: { count: number };
   readonly log: (line: string) => void;
+  /** The face to run (default: the dynamic provider, inline TypeScript program). */
+  readonly face?: EngineFace;
 }
 
 /**
@@ -77,7 +91,10 @@ class ProviderMemory {
   private readonly peaks = new Map<number, number>();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly workDir: string) {}
+  constructor(
+    private readonly workDir: string,
+    private readonly face: EngineFace = "dynamic",
+  ) {}
 
   start(): void {
     this.sample();
@@ -103,8 +120,13 @@ class ProviderMemory {
         if (!this.peaks.has(pid)) {
           const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
           // node [--require plugin-watchdog.js] .../cmd/dynamic-provider[/index.js] <engine address>
-          if (!argv.slice(1).some((arg) => /\/cmd\/dynamic-provider(\/index\.js)?$/.test(arg))) continue;
-          if (readlinkSync(`/proc/${pid}/cwd`) !== this.workDir) continue;
+          if (this.face === "plugin") {
+            // The plugin's own path (this repository's dist/) is the run's: its cwd is the engine's choice.
+            if (!isPluginProcess(argv)) continue;
+          } else {
+            if (!argv.slice(1).some((arg) => /\/cmd\/dynamic-provider(\/index\.js)?$/.test(arg))) continue;
+            if (readlinkSync(`/proc/${pid}/cwd`) !== this.workDir) continue;
+          }
         }
         const status = readFileSync(`/proc/${pid}/status`, "utf8");
         const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
@@ -166,12 +188,13 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
   let proxy: CinderProxy | undefined;
   const traffic = new Traffic(() => proxy);
   const size = { n: 0 };
+  const face = options.face ?? "dynamic";
   const volumes = options.volumes;
   const program = async () => {
     for (let i = 0; i < size.n; i += 1) {
       new VolumeAttachment(`data-${i}`, {
         volumeId: volumes[i] as string,
-        connector: { initiator: `iqn.1993-08.org.debian:01:bench-${i}`, ip: "192.0.2.20", host: `bench-host-${i}` },
+        connector: benchConnector(i),
       });
     }
     return {};
@@ -205,15 +228,22 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
       traffic.arrived();
       return { kind: "forward" };
     });
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName, projectName: BENCH_PROJECT, program },
-      {
-        workDir,
-        projectSettings: { name: BENCH_PROJECT, runtime: "nodejs" },
-        pulumiCommand: await PulumiCommand.get({ root: options.engine.root }),
-        envVars: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
-      },
-    );
+    const pulumiCommand = await PulumiCommand.get({ root: options.engine.root });
+    if (face === "plugin") {
+      // A local YAML program in the work dir, rewritten for each N.
+      await writeYamlProgram(workDir, BENCH_PROJECT, volumes, 0);
+      stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { pulumiCommand });
+    } else {
+      stack = await LocalWorkspace.createOrSelectStack(
+        { stackName, projectName: BENCH_PROJECT, program },
+        {
+          workDir,
+          projectSettings: { name: BENCH_PROJECT, runtime: "nodejs" },
+          pulumiCommand,
+          envVars: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+        },
+      );
+    }
     await stack.setAllConfig({ ...options.config, [options.proxied]: { value: viaOrigin(target, proxy.url) } });
     const plan: { n: number; parallel?: number }[] = [];
     for (let r = 0; r < options.repeats; r += 1) {
@@ -223,12 +253,13 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
 
     for (const { n, parallel } of plan) {
       size.n = n;
+      if (face === "plugin") await writeYamlProgram(workDir, BENCH_PROJECT, volumes, n);
       for (let attempt = 1; ; attempt += 1) {
         const pair: EngineRun[] = [];
         let failure: unknown;
         try {
           for (const op of ["up", "destroy"] as const) {
-            pair.push(await measure(stack, proxy, traffic, realWorkDir, options.label, n, op, parallel));
+            pair.push(await measure(stack, proxy, traffic, realWorkDir, options.label, n, op, parallel, face));
           }
         } catch (err) {
           failure = err;
@@ -299,8 +330,9 @@ async function measure(
   n: number,
   op: "up" | "destroy",
   parallel: number | undefined,
+  face: EngineFace,
 ): Promise<EngineRun> {
-  const memory = new ProviderMemory(workDir);
+  const memory = new ProviderMemory(workDir, face);
   const mark = proxy.exchanges.length;
   traffic.begin();
   memory.start();
@@ -316,6 +348,7 @@ async function measure(
   if (result.summary.result !== "succeeded") throw new Error(`${op} ended ${result.summary.result}`);
   await proxy.idle();
   const { peak, processes } = memory.stop();
+  const state = op === "up" ? await stateSize(stack, face) : undefined;
   const byKind: Record<string, number> = {};
   const errorsByKind: Record<string, number> = {};
   const seen = proxy.exchanges.slice(mark);
@@ -340,6 +373,8 @@ async function measure(
     peakRssBytes: peak,
     providerProcesses: processes,
     changes: { ...(result.summary.resourceChanges ?? {}) },
+    face,
+    state,
   };
 }
 

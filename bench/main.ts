@@ -6,7 +6,7 @@
  *   npm run bench                              # full run, writes bench/RESULTS.md
  *   npm run bench -- --quick                   # small CI version (few repeats, N = 1, 3)
  *   npm run bench -- --out F --json J          # results elsewhere; J: the deterministic summary
- *   npm run bench -- --parts ops,engine,keystone,peer
+ *   npm run bench -- --parts ops,startup,engine,keystone,peer
  */
 import { writeFileSync } from "node:fs";
 import http, { Agent } from "node:http";
@@ -21,13 +21,14 @@ import { engineInfo, repoRoot } from "./env";
 import { type TokenCount, adminVolumes, cliTokens, demoVolumes, keystoneStackConfig, providerTokens } from "./keystone";
 import { machineFacts, peerVersions } from "./machine";
 import { type OperationsResult, runOperations } from "./operations";
+import { type StartupResult, runStartup } from "./startup";
 import { type BenchResults, renderReport, summarize } from "./report";
 import { mapLimit } from "./stats";
 import { prepareTofu } from "./tofu";
 import { type VersusRun, runVersus } from "./versus";
 import { BenchVolumes, noauthAdminClient, releaseVolume } from "./volumes";
 
-const PARTS = ["ops", "engine", "keystone", "peer"] as const;
+const PARTS = ["ops", "startup", "engine", "keystone", "peer"] as const;
 /** Parts that are left out of the quick mode unless asked for with --parts (the peer is built from source). */
 const FULL_ONLY: readonly Part[] = ["peer"];
 type Part = (typeof PARTS)[number];
@@ -76,7 +77,7 @@ function parseArgs(argv: string[]): Options {
       options.partsGiven = true;
     } else if (arg === "--help" || arg === "-h") {
       process.stdout.write(
-        "usage: npm run bench -- [--quick] [--out RESULTS.md] [--json summary.json] [--parts ops,engine,keystone,peer]" +
+        "usage: npm run bench -- [--quick] [--out RESULTS.md] [--json summary.json] [--parts ops,startup,engine,keystone,peer]" +
           " [--repeats N] [--no-cli]\n",
       );
       process.exit(0);
@@ -103,6 +104,8 @@ const PLAN = {
     cli: true,
     peerSizes: [1, 10, 50],
     peerRepeats: 3,
+    pluginStarts: 15,
+    pluginSizes: [1, 10, 50],
   },
   quick: {
     repeats: 1,
@@ -117,6 +120,8 @@ const PLAN = {
     cli: false,
     peerSizes: [1, 3],
     peerRepeats: 1,
+    pluginStarts: 5,
+    pluginSizes: [1],
   },
 };
 
@@ -193,6 +198,8 @@ async function main(): Promise<void> {
 
   let operations: OperationsResult | undefined;
   let engineRuns: EngineRun[] | undefined;
+  let pluginEngineRuns: EngineRun[] | undefined;
+  let startup: StartupResult | undefined;
   let idleRss: number | undefined;
   let keystoneEngine: EngineRun[] | undefined;
   let tokens: TokenCount[] | undefined;
@@ -220,6 +227,8 @@ async function main(): Promise<void> {
     });
   }
 
+  if (options.parts.has("startup")) startup = await runStartup(plan.pluginStarts, log);
+
   if (engineN > 0) {
     idleRss = await idleProviderRss();
     engineRuns = await runEngine({
@@ -231,6 +240,21 @@ async function main(): Promise<void> {
       config: noauthStackConfig(),
       proxied: "cinder:endpoint",
       label: "noauth",
+      release: () => releaseAll(admin, engineVolumes),
+      disturbed,
+      log,
+    });
+    // The same attachments through the resource plugin, from a Pulumi YAML program.
+    pluginEngineRuns = await runEngine({
+      engine,
+      sizes: plan.pluginSizes,
+      repeats: plan.engineRepeats,
+      serialN: 0,
+      volumes: engineVolumes,
+      config: noauthStackConfig(),
+      proxied: "cinder:endpoint",
+      label: "noauth, plugin",
+      face: "plugin",
       release: () => releaseAll(admin, engineVolumes),
       disturbed,
       log,
@@ -322,6 +346,8 @@ async function main(): Promise<void> {
     loadAtEnd: `${(one ?? 0).toFixed(2)} (1 min), ${(five ?? 0).toFixed(2)} (5 min)`,
     operations,
     engine: engineRuns,
+    pluginEngine: pluginEngineRuns,
+    startup,
     idleProviderRssBytes: idleRss,
     keystoneEngine,
     tokens,

@@ -25,6 +25,7 @@ import {
 } from "./clients";
 import { stackSetting, viaOrigin } from "./env";
 import { type RecordedAnswer, recordAnswers, startReplay } from "./replay";
+import { PluginClient } from "./pluginClient";
 import { releaseVolume } from "./volumes";
 
 /** The operations measured, in table order. */
@@ -143,21 +144,26 @@ interface OpenedClients {
 }
 
 /**
- * Opens the five clients against `endpoint` (the Python ones in the shared peers process); `between`
- * runs after the Python clients are made and before the provider connects.
+ * Opens the clients against `endpoint` (the Python ones in the shared peers process); `between`
+ * runs after the Python clients are made and before the provider connects, `afterProvider` after the
+ * provider connected and before the plugin starts.
  */
 async function openClients(
   endpoint: string,
   peers: PeersProcess,
   between: () => Promise<void> = async () => {},
+  afterProvider: () => Promise<void> = async () => {},
 ): Promise<OpenedClients> {
   const peerSetupMs = await peers.open(endpoint);
   await between();
+  const provider = await ProviderClient.open(endpoint);
+  await afterProvider();
   return {
     peerSetupMs,
     clients: {
       raw: new RawClient(endpoint),
-      provider: await ProviderClient.open(endpoint),
+      provider,
+      plugin: await PluginClient.open(endpoint),
       cinderclient: new PeerClient("cinderclient", peers, endpoint),
       openstacksdk: new PeerClient("openstacksdk", peers, endpoint),
       "cinder-cli": CliClient.noauth(endpoint),
@@ -240,11 +246,19 @@ async function countingPass(
       return seen;
     };
     let peerSetup: string[] = [];
-    const { clients, peerSetupMs } = await openClients(proxied, peers, async () => {
-      peerSetup = (await take()).map(describe);
-    });
+    let providerSetup: string[] = [];
+    const { clients, peerSetupMs } = await openClients(
+      proxied,
+      peers,
+      async () => {
+        peerSetup = (await take()).map(describe);
+      },
+      async () => {
+        providerSetup = (await take()).map(describe);
+      },
+    );
     const provider = clients.provider as ProviderClient;
-    const providerSetup = (await take()).map(describe);
+    const pluginSetup = (await take()).map(describe);
     let providerSelfCount = { stats: 0, proxy: 0 };
 
     for (const name of clientsOf(options)) {
@@ -288,6 +302,7 @@ async function countingPass(
     const setup = {} as Record<ClientName, { requests: string[]; ms?: number }>;
     for (const name of CLIENT_NAMES) setup[name] = { requests: [] };
     setup.provider = { requests: providerSetup, ms: provider.connectMs };
+    setup.plugin = { requests: pluginSetup, ms: (clients.plugin as PluginClient).connectMs };
     setup.cinderclient = { requests: peerSetup };
     setup.openstacksdk = { requests: peerSetup };
     return { requests, setup, providerSelfCount, peers: peers.info, peerSetupMs, disturbed };
@@ -298,7 +313,7 @@ async function countingPass(
 
 /**
  * Every client but the CLI against a server that replays the counting pass's answers at once: each
- * client's own cost per operation, without Cinder's time and its noise. raw and the provider
+ * client's own cost per operation, without Cinder's time and its noise. raw, the provider and the plugin
  * alternate step by step here; the Python clients alternate inside their process. A warm-up of a
  * tenth of the repeats (at least 5) is not recorded.
  */
@@ -311,7 +326,7 @@ async function clientSidePass(
   const replay = await startReplay(answers);
   try {
     const { clients } = await openClients(replay.endpoint, peers);
-    const names: ClientName[] = ["raw", "provider"];
+    const names: ClientName[] = ["raw", "provider", "plugin"];
     const warmup = Math.max(5, Math.round(options.clientSideRepeats / 10));
     options.log(`operations: client-side pass (${options.clientSideRepeats} repeats against recorded answers)`);
     for (let repeat = -warmup; repeat < options.clientSideRepeats; repeat += 1) {

@@ -3,6 +3,14 @@ import { CLIENT_NAMES, type ClientName } from "./clients";
 import type { EngineRun } from "./engine";
 import type { TokenCount } from "./keystone";
 import type { MachineFacts } from "./machine";
+import {
+  facesEngineSection,
+  pluginOperationsSection,
+  pluginTargets,
+  startupSection,
+  stateComparison,
+} from "./pluginReport";
+import type { StartupResult } from "./startup";
 import { OP_INFO, OP_NAMES, type OpName, type OperationsResult } from "./operations";
 import { median, mib, ms, quantile, ratio, seconds, table } from "./stats";
 import { COMMAND_NAMES, COMMANDS, type VersusRun } from "./versus";
@@ -17,6 +25,10 @@ export interface BenchResults {
   readonly loadAtEnd: string;
   readonly operations?: OperationsResult;
   readonly engine?: EngineRun[];
+  /** Part 2 through the resource plugin (YAML program). */
+  readonly pluginEngine?: EngineRun[];
+  /** The plugin's start-up. */
+  readonly startup?: StartupResult;
   /** Peak RSS of a dynamic provider process that served nothing. */
   readonly idleProviderRssBytes?: number;
   readonly keystoneEngine?: EngineRun[];
@@ -33,6 +45,7 @@ export const TIME_TARGET = 1.1;
 const CLIENT_LABELS: Record<ClientName, string> = {
   raw: "raw HTTP (node:http)",
   provider: "provider methods",
+  plugin: "resource plugin (gRPC)",
   cinderclient: "python-cinderclient (library)",
   openstacksdk: "openstacksdk (REST passthrough)",
   "cinder-cli": "cinder CLI",
@@ -46,6 +59,8 @@ export interface BenchSummary {
   /** The provider's connect (version discovery). */
   readonly providerSetupRequests?: number;
   readonly providerSelfCount?: { stats: number; proxy: number };
+  /** The plugin's requests before its first operation (version discovery), as the proxy saw them. */
+  readonly pluginSetupRequests?: number;
   readonly engine: {
     n: number;
     op: string;
@@ -54,6 +69,18 @@ export interface BenchSummary {
     serverErrors: number;
     byKind: Record<string, number>;
   }[];
+  /** Part 2 through the resource plugin (YAML program), as `engine`. */
+  readonly pluginEngine: {
+    n: number;
+    op: string;
+    requests: number;
+    serverErrors: number;
+    byKind: Record<string, number>;
+  }[];
+  /** State per attachment after `up` of both faces at the largest N both ran (bytes), and the plugin's share. */
+  readonly statePerAttachment?: { n: number; dynamic: number; plugin: number; ratio: number };
+  /** The plugin's start-up: starts measured and the medians (ms from exec). */
+  readonly startup?: { starts: number; portMs: number; configureMs: number; nodeFloorMs: number };
   readonly keystoneEngine: { label: string; n: number; op: string; requests: number; tokenRequests: number }[];
   readonly tokens: TokenCount[];
   /** Part 4's request counts per side, command and N (every run). */
@@ -69,6 +96,8 @@ export interface BenchSummary {
   readonly providerRatios: Partial<Record<OpName, number>>;
   /** Median client-side cost of the provider minus raw's, per op (ms, recorded answers). */
   readonly providerClientSideOverheadMs: Partial<Record<OpName, number>>;
+  /** Median paired ratio plugin/raw per op. */
+  readonly pluginRatios: Partial<Record<OpName, number>>;
 }
 
 function medianRatio(result: OperationsResult, client: ClientName, op: OpName): number {
@@ -80,6 +109,7 @@ export function summarize(results: BenchResults): BenchSummary {
   const requests: Partial<Record<ClientName, Partial<Record<OpName, number>>>> = {};
   const providerRatios: Partial<Record<OpName, number>> = {};
   const providerClientSideOverheadMs: Partial<Record<OpName, number>> = {};
+  const pluginRatios: Partial<Record<OpName, number>> = {};
   const ops = results.operations;
   if (ops) {
     for (const client of CLIENT_NAMES) {
@@ -93,6 +123,7 @@ export function summarize(results: BenchResults): BenchSummary {
     for (const op of OP_NAMES) {
       providerRatios[op] = medianRatio(ops, "provider", op);
       providerClientSideOverheadMs[op] = median(ops.clientSide.provider[op]) - median(ops.clientSide.raw[op]);
+      pluginRatios[op] = medianRatio(ops, "plugin", op);
     }
   }
   return {
@@ -100,6 +131,7 @@ export function summarize(results: BenchResults): BenchSummary {
     requests,
     providerSetupRequests: ops?.setup.provider.requests.length,
     providerSelfCount: ops?.providerSelfCount,
+    pluginSetupRequests: ops?.setup.plugin.requests.length,
     engine: (results.engine ?? []).map((r) => ({
       n: r.n,
       op: r.op,
@@ -108,6 +140,21 @@ export function summarize(results: BenchResults): BenchSummary {
       serverErrors: r.serverErrors,
       byKind: r.byKind,
     })),
+    pluginEngine: (results.pluginEngine ?? []).map((r) => ({
+      n: r.n,
+      op: r.op,
+      requests: r.requests,
+      serverErrors: r.serverErrors,
+      byKind: r.byKind,
+    })),
+    statePerAttachment:
+      results.engine && results.pluginEngine ? stateComparison(results.engine, results.pluginEngine) : undefined,
+    startup: results.startup && {
+      starts: results.startup.starts.length,
+      portMs: median(results.startup.starts.map((s) => s.portMs)),
+      configureMs: median(results.startup.starts.map((s) => s.configureMs)),
+      nodeFloorMs: median(results.startup.nodeFloorMs),
+    },
     keystoneEngine: (results.keystoneEngine ?? []).map((r) => ({
       label: r.label,
       n: r.n,
@@ -126,6 +173,7 @@ export function summarize(results: BenchResults): BenchSummary {
     })),
     providerRatios,
     providerClientSideOverheadMs,
+    pluginRatios,
   };
 }
 
@@ -143,7 +191,8 @@ function operationsSection(result: OperationsResult): string {
       "In brackets: the median of the per-repeat ratios to the raw request of the same repeat and step. " +
       "Library times are in-process (the Python client's own call time, measured in Python); the CLI's is " +
       "the wall time of its process, as a user pays it. The provider's time covers what the engine calls " +
-      "for the operation: `check` + `create`; `check` + `diff` + `update`; `read`; `delete`.",
+      "for the operation: `check` + `create`; `check` + `diff` + `update`; `read`; `delete`; the resource " +
+      "plugin's the same calls over gRPC (see below).",
     "",
   );
   const timeRows = OP_NAMES.map((op) => [
@@ -222,7 +271,12 @@ function operationsSection(result: OperationsResult): string {
       const seen = result.requests[client][op];
       if (seen.length === 0) return "–";
       const counts = [...new Set(seen.map((s) => s.count))].join("/");
-      const verdict = client === "provider" ? (seen.every((s) => s.count === OP_INFO[op].minimal) ? " ✓" : " ✗") : "";
+      const verdict =
+        client === "provider" || client === "plugin"
+          ? seen.every((s) => s.count === OP_INFO[op].minimal)
+            ? " ✓"
+            : " ✗"
+          : "";
       return `${counts}${verdict} (${ms(median(seen.map((s) => s.ms)))})`;
     }),
   ]);
@@ -249,6 +303,11 @@ function operationsSection(result: OperationsResult): string {
           CLIENT_LABELS.provider,
           result.setup.provider.requests.join("; ") || "none",
           `${ms(result.setup.provider.ms ?? Number.NaN)} (connect)`,
+        ],
+        [
+          CLIENT_LABELS.plugin,
+          result.setup.plugin.requests.join("; ") || "none",
+          `${ms(result.setup.plugin.ms ?? Number.NaN)} (process start, Configure, connect: part "start-up")`,
         ],
         [
           CLIENT_LABELS.cinderclient,
@@ -410,6 +469,7 @@ function targetsSection(results: BenchResults): string {
         `${run.byKind["POST /v3/auth/tokens"] ?? 0}.`,
     );
   }
+  out.push(...pluginTargets(results.operations, results.startup, results.engine, results.pluginEngine));
   out.push("");
   return out.join("\n");
 }
@@ -520,7 +580,8 @@ export function renderReport(results: BenchResults): string {
     "",
     targetsSection(results),
   ];
-  if (results.operations) out.push(operationsSection(results.operations));
+  if (results.operations) out.push(operationsSection(results.operations), pluginOperationsSection(results.operations));
+  if (results.startup) out.push(startupSection(results.startup));
   if (results.engine) {
     out.push(
       engineSection(
@@ -536,6 +597,7 @@ export function renderReport(results: BenchResults): string {
         "Cinder requests",
       ),
     );
+    if (results.pluginEngine) out.push(facesEngineSection(results.engine, results.pluginEngine));
   }
   if (results.tokens || results.keystoneEngine) {
     out.push(

@@ -12,8 +12,8 @@ import { waitForVolumeStatus } from "../../provider/src/cinder/attachments/wait"
 import type { Volume } from "../../provider/src/cinder/volumes/schemas";
 import { AttachmentOperations } from "../../provider/src/volumeAttachment/operations";
 
-/** The repository's root folder. */
-export const REPO_ROOT = join(__dirname, "..", "..");
+/** The repository's root folder (the bench, compiled to .local/bench-dist, is told it by scripts/bench.sh). */
+export const REPO_ROOT = process.env["BENCH_REPO_ROOT"] ?? join(__dirname, "..", "..");
 
 /** The stack's settings as `stack.sh start` wrote them. */
 export function stackEnv(): Record<string, string> {
