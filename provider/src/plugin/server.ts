@@ -19,7 +19,7 @@ import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "../volumeA
 import { grpcError, initFailedError } from "./errors";
 import { packageSchema, pluginVersion } from "./package";
 import { changedSettings, checkConfig, configLookup, fromVariables } from "./providerConfig";
-import { fromWire, toWire } from "./wire";
+import { fromWire, preloadWire, toWire } from "./wire";
 
 /** The resource type this plugin serves. */
 export const VOLUME_ATTACHMENT = "cinder:index:VolumeAttachment";
@@ -242,6 +242,15 @@ function isPartialCreate(
   err: unknown,
 ): err is Error & { id: string; properties: VolumeAttachmentOutputs; reasons: string[] } {
   return err instanceof Error && typeof (err as { id?: unknown }).id === "string" && "properties" in err;
+}
+
+/**
+ * Loads the core and the SDK's helpers in the background, once the plugin serves: the engine's
+ * Configure and first Check then find them loaded instead of waiting for them.
+ */
+export function preload(): void {
+  preloadWire();
+  Promise.all([loadCore(), loadSettings(), loadReliability()]).catch(() => undefined);
 }
 
 const loadCore = (): Promise<typeof Core> => import("../volumeAttachment/operations");

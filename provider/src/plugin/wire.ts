@@ -21,7 +21,7 @@ type StructModule = typeof StructPb;
 
 let sdk: Promise<{ rpc: Rpc; output: Output; struct: StructModule }> | undefined;
 
-/** The SDK's helpers, loaded on first use: the plugin serves its first requests without them. */
+/** The SDK's helpers, loaded on first use (or by {@link preloadWire}): the plugin serves its first requests without them. */
 function helpers() {
   sdk ??= Promise.all([
     import("@pulumi/pulumi/runtime/rpc"),
@@ -33,6 +33,11 @@ function helpers() {
     struct: commonJs(struct, "Struct"),
   }));
   return sdk;
+}
+
+/** Starts loading the SDK's helpers in the background. */
+export function preloadWire(): void {
+  helpers().catch(() => undefined);
 }
 
 /** A CommonJS module's exports (`probe` is one of them), whichever way `import()` wrapped them (TypeScript's or the bundler's). */
