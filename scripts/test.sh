@@ -18,6 +18,8 @@ step "Pulumi engine"
 bash scripts/engine.sh >/dev/null
 step "Python environment (venv with pulumi and the generated SDK)"
 bash scripts/python-env.sh >/dev/null
+step "Go test program (go-attach on the generated Go SDK; built before the tests so its compile does not compete with them)"
+bash test/e2e/programs/go-attach/build.sh >/dev/null
 step "SDK generator (go test of engine/sdkgen)"
 (cd engine/sdkgen && GOFLAGS=-mod=readonly go test ./...)
 step "types, lint, formatting"

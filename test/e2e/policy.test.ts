@@ -117,10 +117,10 @@ test("a mandatory policy blocks the preview with its exact message; config marks
 
     const external = await previewWithPack(s, { "cinder-full-attach-names-instance": { externalHosts: ["bm-7"] } });
     expect(external.events).toEqual([]);
-    expect(external).toMatchObject({ passed: true }); // on failure jest shows the engine output
+    expect(external.passed ? "" : external.output).toBe(""); // the engine's output when the preview failed
 
     const advisory = await previewWithPack(s, { "cinder-full-attach-names-instance": "advisory" });
-    expect(advisory).toMatchObject({ passed: true }); // on failure jest shows the engine output
+    expect(advisory.passed ? "" : advisory.output).toBe(""); // the engine's output when the preview failed
     expect(advisory.events).toEqual([
       expect.objectContaining({
         policyName: "cinder-full-attach-names-instance",
@@ -175,7 +175,7 @@ test("stack policies block two read-write attachments of one volume until config
       "cinder-shared-volume-read-only": { allowWritableVolumes: [VOLUME] },
     });
     expect(allowed.events).toEqual([]);
-    expect(allowed).toMatchObject({ passed: true }); // on failure jest shows the engine output
+    expect(allowed.passed ? "" : allowed.output).toBe(""); // the engine's output when the preview failed
   });
 });
 
