@@ -76,12 +76,22 @@ async function previewWithPack(stack: TestStack, config?: PolicyPackConfig): Pro
   const onEvent = (event: EngineEvent): void => {
     if (event.policyEvent) events.push(event.policyEvent);
   };
-  try {
-    const result = await stack.preview({ policyPacks: [POLICY_PACK], policyPackConfigs, onEvent });
-    return { passed: true, events, output: result.stdout };
-  } catch (err) {
-    return { passed: false, events, output: String(err) };
-  }
+  const attempt = async (): Promise<PolicyPreview> => {
+    events.length = 0;
+    try {
+      const result = await stack.preview({ policyPacks: [POLICY_PACK], policyPackConfigs, onEvent });
+      return { passed: true, events, output: result.stdout };
+    } catch (err) {
+      return { passed: false, events, output: String(err) };
+    }
+  };
+  const first = await attempt();
+  if (first.passed || first.events.length > 0) return first;
+  // A preview that failed before any policy ran failed in the engine, not in the pack: seen once
+  // under a loaded CI run and never alone. It is shown, and the preview is run once more (a preview
+  // changes nothing); a second failure is the test's failure.
+  console.warn(`preview failed before any policy event; running it once more. The failure:\n${first.output}`);
+  return attempt();
 }
 
 /** The policy event text: the server prints the policy's description, then the violation message. */
