@@ -157,8 +157,10 @@ beforeAll(async () => {
   // `npm run build` (tsc -p tsconfig.build.json), under the lock the other e2e tests build with, and
   // only when dist/ is older than the sources: rewriting it while another test's provider loads it would race.
   await ensurePackage();
+  // Without the prepack script: its `npm run build` removes dist/ (the plugin included) while the
+  // other tests' providers load it. dist/ is fresh already (ensurePackage).
   const packed = JSON.parse(
-    await run("npm", ["pack", "--json", "--pack-destination", work], repoRoot, 120_000),
+    await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], repoRoot, 120_000),
   ) as PackResult[];
   pack = packed[0] as PackResult;
 });
