@@ -14,6 +14,7 @@ import type * as Reliability from "../config/reliability";
 import type * as Settings from "../config/settings";
 import type * as Core from "../volumeAttachment/operations";
 import type { AttachmentOperations, DiffAnswer } from "../volumeAttachment/operations";
+import { SECRET_OUTPUTS } from "../volumeAttachment/outputKeys";
 import type { PropertyChange } from "../volumeAttachment/diff";
 import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "../volumeAttachment/shape";
 import { grpcError, initFailedError } from "./errors";
@@ -28,8 +29,6 @@ export const GET_ATTACHMENT = "cinder:index:getAttachment";
 /** The function that lists attachments by volume, instance and status. */
 export const GET_ATTACHMENTS = "cinder:index:getAttachments";
 
-/** Outputs that are secret whatever the inputs (outputKeys.ts's SECRET_OUTPUTS, without loading the core). */
-const SECRET_OUTPUTS = ["credentials"];
 /** The engine's value for a property not known yet. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
