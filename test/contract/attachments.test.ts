@@ -266,6 +266,75 @@ describe.each(FACES)("%s", (face, start) => {
     expect(await volumeStatus(volume.id)).toBe("available");
   });
 
+  describe("the orphan of an interrupted create (a create whose process died after Cinder made the attachment)", () => {
+    /** The ids the cinder CLI lists for the volume, sorted. */
+    const listed = async (volumeId: string) =>
+      parseListIds(await cinder(["attachment-list", "--volume-id", volumeId], "3.27")).sort();
+    /** A reservation for INSTANCE made by the cinder CLI, as a killed reserve leaves it. */
+    const cliReservation = async (volumeId: string) =>
+      parseTable(await cinder(["attachment-create", volumeId, INSTANCE])).id as string;
+
+    test("a full create for the same instance and mode takes over the connected attachment left in the making, connects it with its own connector and completes it: no second attachment", async () => {
+      const volume = await volumes.create(admin);
+      const orphan = (await cinderAttach(volume.id, HOST_B, INSTANCE)).id as string;
+      expect(parseTable(await cinder(["attachment-show", orphan]))).toMatchObject({ status: "attaching" });
+      const created = await ops.create(
+        await inputs({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST_A, complete: true }),
+      );
+      expect(created.id).toBe(orphan);
+      expect(created.outs).toMatchObject({ attachmentId: orphan, status: "attached", driverVolumeType: "iscsi" });
+      expect(await listed(volume.id)).toEqual([orphan]);
+      expect(await volumeStatus(volume.id)).toBe("in-use");
+    });
+
+    test("a reserve takes over a reservation left for its instance; a full create does not take a reservation, nor anything a completed attachment", async () => {
+      const volume = await volumes.create(admin);
+      const reservation = await cliReservation(volume.id);
+      const reserved = await ops.create(await inputs({ volumeId: volume.id, instanceUuid: INSTANCE }));
+      expect(reserved).toMatchObject({ id: reservation, outs: { status: "reserved" } });
+      expect(await listed(volume.id)).toEqual([reservation]);
+
+      const other = await volumes.create(admin);
+      const held = await cliReservation(other.id);
+      const full = await ops.create(await inputs({ volumeId: other.id, instanceUuid: INSTANCE, connector: HOST_A }));
+      expect(full.id).not.toBe(held);
+      await ops.delete(full.id);
+
+      const third = await volumes.create(admin);
+      const done = (await cinderAttach(third.id, HOST_A, INSTANCE)).id as string;
+      await cinder(["attachment-complete", done]);
+      const fresh = await ops.create(
+        await inputs({ volumeId: third.id, instanceUuid: INSTANCE, connector: HOST_A, complete: false }),
+      );
+      expect(fresh.id).not.toBe(done);
+      expect(await listed(third.id)).toEqual([done, fresh.id].sort());
+    });
+
+    test("two attachments that could each be the orphan: the create is refused, naming both, and makes nothing", async () => {
+      const volume = await volumes.create(admin);
+      const both = [await cliReservation(volume.id), await cliReservation(volume.id)].sort();
+      const refused = ops.create(await inputs({ volumeId: volume.id, instanceUuid: INSTANCE }));
+      await expect(refused).rejects.toThrow(
+        new RegExp(
+          `volume ${volume.id} has 2 attachments for instance ${INSTANCE} that an interrupted create .*attachmentId`,
+        ),
+      );
+      await expect(refused).rejects.toThrow(new RegExp(`${both[0]}[^]*${both[1]}|${both[1]}[^]*${both[0]}`));
+      expect(await listed(volume.id)).toEqual(both);
+    });
+
+    test("what another resource of the same provider holds is never taken over: reservations of one volume for one instance, one after the other or at once, are each their own attachment", async () => {
+      const volume = await volumes.create(admin);
+      const reserve = await inputs({ volumeId: volume.id, instanceUuid: INSTANCE });
+      const first = await ops.create(reserve);
+      const second = await ops.create(reserve);
+      const [third, fourth] = await Promise.all([ops.create(reserve), ops.create(reserve)]);
+      const ids = [first.id, second.id, third?.id, fourth?.id];
+      expect(new Set(ids).size).toBe(4);
+      expect(await listed(volume.id)).toEqual([...ids].sort());
+    });
+  });
+
   test("a volume named by a name nobody has, or by a name two volumes share, is an error before anything is created", async () => {
     await expect(ops.create(await inputs({ volumeId: "no-such-volume-anywhere", connector: HOST_A }))).rejects.toThrow(
       /volumeId "no-such-volume-anywhere": no volume has this name or ID/,

@@ -20,6 +20,7 @@ import {
 import { type ConfigLookup, type ConnectionSettings, resolveSettings } from "../config/settings";
 import { errorMessage } from "../errors";
 import { type VolumeRef, adoptAttachment } from "./adopt";
+import { type AttachmentClaims, processClaims } from "./claims";
 import { type Capabilities, type CheckResult, checkInputs, needsCapabilities, withGates } from "./check";
 import { type PropertyChange, planDiff } from "./diff";
 import { InvalidArgumentsError, VolumeLookupError } from "./errors";
@@ -33,8 +34,9 @@ import {
 } from "./lookups";
 import { toOutputs } from "./outputs";
 import { completeVerified } from "./recovery/complete";
-import { createWithRecovery } from "./recovery/create";
+import { type CreateOutcome, createWithRecovery } from "./recovery/create";
 import { deleteWithRecovery } from "./recovery/delete";
+import { adoptOrphan, findOrphan } from "./recovery/orphan";
 import { inputsShownBy } from "./shownInputs";
 import { UUID_PATTERN, type VolumeAttachmentInputs, type VolumeAttachmentOutputs } from "./shape";
 
@@ -70,6 +72,8 @@ export interface OperationsOptions {
   readonly reliability?: () => ReliabilitySettings;
   /** Connects a client for the settings (default: config/connect.ts's). */
   readonly connect?: Connect;
+  /** The attachments known to be held by a resource (default: the whole process's, claims.ts). */
+  readonly claims?: AttachmentClaims;
 }
 
 /** One provider process's operations, sharing one connected client. */
@@ -79,7 +83,11 @@ export class AttachmentOperations {
   private connectionSettings?: ConnectionSettings;
   private checkCapabilities?: Promise<Capabilities | undefined>;
 
-  constructor(private readonly options: OperationsOptions) {}
+  private readonly claims: AttachmentClaims;
+
+  constructor(private readonly options: OperationsOptions) {
+    this.claims = options.claims ?? processClaims;
+  }
 
   /** Operations configured from stack config (consulted first) and the environment. */
   static fromConfig(config: ConfigLookup, env: NodeJS.ProcessEnv = process.env): AttachmentOperations {
@@ -152,6 +160,7 @@ export class AttachmentOperations {
   /** A connector or `complete` change is an update; volume, instance, mode or adopted id a replacement. */
   async diff(olds: VolumeAttachmentOutputs, news: VolumeAttachmentInputs): Promise<DiffAnswer> {
     return this.guarded(async () => {
+      this.claims.claim(olds.attachmentId);
       const plan = planDiff(olds, withoutEngineKeys(news) as unknown as VolumeAttachmentInputs);
       if (plan.changes.length === 0) {
         return { changes: false, replaces: [], deleteBeforeReplace: false, details: [] };
@@ -164,8 +173,10 @@ export class AttachmentOperations {
   }
 
   /**
-   * Reserves or connects (then completes when asked), or adopts `attachmentId`. When Cinder's answer
-   * to the create is lost, finds out what it did (recovery/create.ts): a create is never sent twice blindly.
+   * Reserves or connects (then completes when asked), or adopts `attachmentId`. Takes over the orphan
+   * an interrupted create of the same inputs left instead of making a second attachment
+   * (recovery/orphan.ts). When Cinder's answer to the create is lost, finds out what it did
+   * (recovery/create.ts): a create is never sent twice blindly.
    */
   async create(inputs: VolumeAttachmentInputs): Promise<{ id: string; outs: VolumeAttachmentOutputs }> {
     return this.guarded(async () => {
@@ -175,13 +186,14 @@ export class AttachmentOperations {
       if (inputs.complete) client.require("Completing an attachment (complete, os-complete)", ATTACHMENT_COMPLETE);
       const volume = await this.resolveVolume(client, inputs.volumeId);
       if (inputs.attachmentId) {
+        this.claims.claim(inputs.attachmentId);
         return this.adopt(client, inputs, inputs.attachmentId, volume);
       }
-      const outcome = await createWithRecovery(client, { volumeId: volume.id, inputs }, this.reliability()).catch(
-        (err: unknown) => {
+      const outcome = await this.claims
+        .exclusive(`${volume.id} ${inputs.instanceUuid ?? ""}`, () => this.createOrTakeOver(client, volume.id, inputs))
+        .catch((err: unknown) => {
           throw missingVolume(err, volume.id) ?? err;
-        },
-      );
+        });
       const { attachment } = outcome;
       const created = toOutputs(inputs, attachment, { volumeName: volume.name, status: outcome.status });
       if (!inputs.complete || created.status === "attached") {
@@ -192,12 +204,28 @@ export class AttachmentOperations {
     });
   }
 
+  /** The orphan of an interrupted create taken over, else a new attachment; claimed either way. */
+  private async createOrTakeOver(
+    client: CinderClient,
+    volumeId: string,
+    inputs: VolumeAttachmentInputs,
+  ): Promise<CreateOutcome> {
+    const isClaimed = (id: string) => this.claims.isClaimed(id);
+    const orphan = await findOrphan(client, volumeId, inputs, isClaimed, this.reliability());
+    const outcome = orphan
+      ? await adoptOrphan(client, orphan, inputs, this.reliability())
+      : await createWithRecovery(client, { volumeId, inputs, isClaimed }, this.reliability());
+    this.claims.claim(outcome.attachment.id);
+    return outcome;
+  }
+
   /**
    * The attachment as Cinder has it now, with the inputs to keep in the state; an empty id when it is
    * gone. Without a state (`pulumi import`), the inputs are the ones Cinder shows (shownInputs.ts).
    */
   async read(id: string, props: VolumeAttachmentOutputs | undefined): Promise<ReadAnswer> {
     return this.guarded(async () => {
+      this.claims.claim(id);
       const client = await this.client();
       let attachment: Attachment;
       try {
@@ -241,6 +269,7 @@ export class AttachmentOperations {
     news: VolumeAttachmentInputs,
   ): Promise<{ outs: VolumeAttachmentOutputs }> {
     return this.guarded(async () => {
+      this.claims.claim(id);
       const client = await this.client();
       const plan = planDiff(olds, news);
       let outs: VolumeAttachmentOutputs = {

@@ -43,6 +43,8 @@ import { releaseStrandedReservation } from "./stranded";
 export interface CreateRequest {
   readonly volumeId: string;
   readonly inputs: VolumeAttachmentInputs;
+  /** Whether another resource holds attachment `id` (claims.ts): such an attachment is never taken for this create's. */
+  readonly isClaimed?: (id: string) => boolean;
 }
 
 /** What a create ended with. */
@@ -131,6 +133,7 @@ async function findOwn(
       const mine = all.filter(
         (a) =>
           IN_THE_MAKING.includes(a.status) &&
+          !request.isClaimed?.(a.id) &&
           (a.instanceUuid ?? undefined) === (inputs.instanceUuid ?? undefined) &&
           (inputs.mode === undefined || a.attachMode === undefined || a.attachMode === inputs.mode),
       );
