@@ -4,7 +4,11 @@ import { type FakeCinder, startFakeCinder } from "../support/fakeCinder";
 
 let fake: FakeCinder;
 beforeEach(async () => {
-  fake = await startFakeCinder([{ method: "POST", path: "/v3/attachments", reply: "attachment-create-reserve.200" }]);
+  fake = await startFakeCinder([
+    { method: "POST", path: "/v3/attachments", reply: "attachment-create-reserve.200" },
+    // The orphan check before a create for an instance: the volume has no attachment yet.
+    { method: "GET", path: "/v3/attachments/detail", reply: { status: 200, body: { attachments: [] } } },
+  ]);
   process.env.CINDER_ENDPOINT = fake.endpoint;
   process.env.OS_AUTH_TYPE = "noauth";
 });
@@ -38,7 +42,7 @@ describe("VolumeAttachmentProvider", () => {
     expect(result.failures).toEqual([]);
   });
 
-  test("settings come from stack config (cinder:*) read in the provider process; a reserve is one request", async () => {
+  test("settings come from stack config (cinder:*) read in the provider process; a reserve is the orphan check and one create", async () => {
     delete process.env.CINDER_ENDPOINT;
     const p = provider({ "cinder:endpoint": fake.endpoint, "cinder:authType": "noauth" });
     const result = await p.create({
@@ -48,7 +52,10 @@ describe("VolumeAttachmentProvider", () => {
     });
     expect(result.id).toBe("00000000-0000-4000-8000-000000000003");
     expect(result.outs).toMatchObject({ status: "reserved", attachmentId: result.id });
-    expect(fake.apiRequests()).toHaveLength(1);
+    expect(fake.apiRequests().map((r) => `${r.method} ${r.url.split("?")[0]}`)).toEqual([
+      "GET /v3/attachments/detail",
+      "POST /v3/attachments",
+    ]);
     // Outputs cross the protocol as protobuf Structs: no undefined anywhere.
     expect(JSON.stringify(result.outs)).toBe(JSON.stringify(JSON.parse(JSON.stringify(result.outs))));
     expect((Object.values(result.outs ?? {}) as unknown[]).includes(undefined)).toBe(false);

@@ -13,6 +13,7 @@ import {
 } from "../../provider/src/cinder/errors";
 import { resolveSettings } from "../../provider/src/config/settings";
 import { AttachmentDeleteRefusedError } from "../../provider/src/volumeAttachment/errors";
+import { AttachmentClaims } from "../../provider/src/volumeAttachment/claims";
 import { AttachmentOperations } from "../../provider/src/volumeAttachment/operations";
 import { reserveRefusalStatus } from "../../provider/src/cinder/attachments/refusals";
 import {
@@ -99,6 +100,8 @@ async function operations(
   return new AttachmentOperations({
     connection: () => settings,
     reliability: () => ({ ...FAST, ...options.reliability }),
+    // A provider process of its own per test: the tests' attachment ids repeat.
+    claims: new AttachmentClaims(),
     connect: () =>
       CinderClient.connect({
         endpoint,

@@ -181,9 +181,11 @@ export class AttachmentOperations {
   async create(inputs: VolumeAttachmentInputs): Promise<{ id: string; outs: VolumeAttachmentOutputs }> {
     return this.guarded(async () => {
       const client = await this.client();
-      // Every gate before the first write (check has said so already, unless it ran elsewhere): the
-      // request builders gate mode themselves, but os-complete comes after the create's POST.
+      // Every gate before the first request (check has said so already, unless it ran elsewhere): the
+      // request builders gate mode themselves, but the orphan check comes before the create's POST,
+      // and os-complete after it.
       if (inputs.complete) client.require("Completing an attachment (complete, os-complete)", ATTACHMENT_COMPLETE);
+      if (inputs.mode) client.require("Attach mode (mode)", ATTACHMENT_MODE);
       const volume = await this.resolveVolume(client, inputs.volumeId);
       if (inputs.attachmentId) {
         this.claims.claim(inputs.attachmentId);
