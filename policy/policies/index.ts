@@ -6,6 +6,7 @@ import { fullAttachNamesInstance } from "./fullAttachNamesInstance";
 import { incompleteAttachment } from "./incompleteAttachment";
 import { mountpointRules } from "./mountpointRules";
 import { multipathRequired } from "./multipathRequired";
+import { oneAttachmentPerInstance } from "./oneAttachmentPerInstance";
 import { protectedVolumes } from "./protectedVolumes";
 import { sharedVolumeReadOnly } from "./sharedVolumeReadOnly";
 import { singleAttachmentPerVolume } from "./singleAttachmentPerVolume";
@@ -18,6 +19,7 @@ export {
   incompleteAttachment,
   mountpointRules,
   multipathRequired,
+  oneAttachmentPerInstance,
   protectedVolumes,
   sharedVolumeReadOnly,
   singleAttachmentPerVolume,
@@ -39,6 +41,7 @@ export const policies: Policies = [
   multipathRequired,
   fullAttachNamesInstance,
   singleAttachmentPerVolume,
+  oneAttachmentPerInstance,
   credentialsStaySecret,
   incompleteAttachment,
   mountpointRules,

@@ -17,6 +17,7 @@ import {
   isVolumeAttachment,
   mountpointRules,
   multipathRequired,
+  oneAttachmentPerInstance,
   policies,
   protectedVolumes,
   sharedVolumeReadOnly,
@@ -34,6 +35,7 @@ import {
 
 const VOLUME = "5f6d1e9c-4b7f-4c55-a6a3-0a9e8f3b8c21";
 const OTHER_VOLUME = "0e0e0e0e-0000-4000-8000-000000000000";
+const OTHER_INSTANCE = "1d2c3b4a-0000-4000-8000-000000000000";
 /** A resource type that is not an attachment: the bridged OpenStack provider's attach resource. */
 const UNRELATED_TYPE = "openstack:blockstorage/volumeAttachV2:VolumeAttachV2";
 
@@ -80,6 +82,11 @@ const CASES: Case[] = [
     policy: singleAttachmentPerVolume,
     violating: [attach("a", "compute-1", { mode: "ro" }), attach("b", "compute-2", { mode: "ro" })],
     compliant: [attach("a", "compute-1"), attach("b", "compute-2", { volumeId: OTHER_VOLUME })],
+  },
+  {
+    policy: oneAttachmentPerInstance,
+    violating: [attach("a", "compute-1", { mode: "ro" }), attach("b", "compute-2", { mode: "ro" })],
+    compliant: [attach("a", "compute-1"), attach("b", "compute-2", { instanceUuid: OTHER_INSTANCE })],
   },
   {
     policy: credentialsStaySecret,

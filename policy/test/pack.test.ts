@@ -38,6 +38,7 @@ test("the default enforcement levels are the documented ones", () => {
     "cinder-multipath-required": "advisory",
     "cinder-full-attach-names-instance": "mandatory",
     "cinder-single-attachment-per-volume": "mandatory",
+    "cinder-one-attachment-per-instance": "mandatory",
     "cinder-credentials-stay-secret": "mandatory",
     "cinder-incomplete-attachment": "advisory",
     "cinder-mountpoint": "advisory",
