@@ -122,7 +122,7 @@ build_module_binary() { # <module dir> <binary name> <package> <ldflags>
 
 # The YAML host's version is the pulumi-yaml module version engine/yaml/go.mod selects.
 yaml_version=$(sed -n 's#^[[:space:]]*\(require \)\{0,1\}github.com/pulumi/pulumi-yaml \(v[0-9][^ ]*\).*#\2#p' yaml/go.mod | head -n 1)
-build_module_binary yaml pulumi-language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml \
+build_module_binary yaml pulumi-language-yaml . \
 	"-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version"
 # The SDK generator must use the code generators of the engine's own version.
 require_engine_version sdkgen

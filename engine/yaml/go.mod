@@ -1,4 +1,5 @@
-// Build module for the real Pulumi YAML language host, pulumi-language-yaml (see scripts/engine.sh).
+// Build module for the real Pulumi YAML language host, pulumi-language-yaml (see scripts/engine.sh):
+// pulumi-yaml's pkg/server started by main.go, which exits within seconds once the engine is gone.
 // Separate from ../go.mod: pulumi-yaml v1.25.0 (the newest version the module proxy serves) is
 // written against github.com/pulumi/pulumi/{pkg,sdk}/v3 v3.206.0 and does not compile against the
 // CLI's v3.248.0 (plugin.NewContextWithRoot and schema.NewPluginLoader changed), so it is built
@@ -8,7 +9,11 @@ module cinder-attachment/engine/yaml
 
 go 1.25.11
 
-tool github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+require (
+	github.com/pulumi/pulumi-yaml v1.25.0
+	github.com/pulumi/pulumi/sdk/v3 v3.206.0
+	google.golang.org/grpc v1.72.1
+)
 
 require (
 	dario.cat/mergo v1.0.0 // indirect
@@ -71,9 +76,7 @@ require (
 	github.com/pulumi/appdash v0.0.0-20231130102222-75f619a67231 // indirect
 	github.com/pulumi/esc v0.17.0 // indirect
 	github.com/pulumi/inflector v0.1.1 // indirect
-	github.com/pulumi/pulumi-yaml v1.25.0 // indirect
 	github.com/pulumi/pulumi/pkg/v3 v3.206.0 // indirect
-	github.com/pulumi/pulumi/sdk/v3 v3.206.0 // indirect
 	github.com/rivo/uniseg v0.4.4 // indirect
 	github.com/rogpeppe/go-internal v1.14.1 // indirect
 	github.com/sabhiram/go-gitignore v0.0.0-20210923224102-525f6e181f06 // indirect
@@ -102,7 +105,6 @@ require (
 	golang.org/x/text v0.26.0 // indirect
 	golang.org/x/tools v0.34.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20250519155744-55703ea1f237 // indirect
-	google.golang.org/grpc v1.72.1 // indirect
 	google.golang.org/protobuf v1.36.6 // indirect
 	gopkg.in/warnings.v0 v0.1.2 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect

@@ -25,6 +25,7 @@ const POLICY_PACK = path.join(repoRoot, "policy");
 const TYPE = "pulumi-nodejs:dynamic/cinder:VolumeAttachment";
 const VOLUME = "5f6d1e9c-4b7f-4c55-a6a3-0a9e8f3b8c21";
 const INSTANCE = "83ec2e3b-4321-422b-8706-a84185f52a0a";
+const SECOND_INSTANCE = "83ec2e3b-4321-422b-8706-a84185f52a0b";
 
 let configDir: string;
 beforeAll(async () => {
@@ -142,7 +143,8 @@ test("a mandatory policy blocks the preview with its exact message; config marks
 });
 
 test("stack policies block two read-write attachments of one volume until config lists it as multiattach and writable", async () => {
-  const shared = program({ a: attachArgs("compute-1"), b: attachArgs("compute-2") });
+  // Two instances on two hosts: one instance twice is what cinder-one-attachment-per-instance blocks.
+  const shared = program({ a: attachArgs("compute-1"), b: attachArgs("compute-2", { instanceUuid: SECOND_INSTANCE }) });
   await withStack("policy-shared", shared, async (s) => {
     const blocked = await previewWithPack(s);
     expect(blocked.passed).toBe(false);

@@ -138,7 +138,8 @@ export async function startProxy(
               const reply = () => {
                 if (!res.destroyed) res.writeHead(answer.statusCode ?? 502, answer.headers).end(responseBody);
               };
-              if (action.kind === "delay-response") setTimeout(reply, action.ms);
+              // unref: an answer held longer than the test runs must not keep the test process alive.
+              if (action.kind === "delay-response") setTimeout(reply, action.ms).unref();
               else reply();
             });
           },

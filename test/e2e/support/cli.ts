@@ -6,7 +6,7 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { type CinderProxy, type Fault, startProxy } from "../../support/proxy";
 import { stackEnv } from "../../support/stack";
 import { engineEnv, getEngine } from "./engine";
-import { type ExampleStack, exampleDir, withExample } from "./examples";
+import { type ExampleName, type ExampleStack, exampleDir, withExample } from "./examples";
 import { MARK_ENV, killProcessesOfRun, newRunMark } from "./processes";
 
 /** A `pulumi` command started in a process group of its own, as a CI runner or a terminal starts it. */
@@ -91,21 +91,23 @@ export interface ProxiedExample {
 }
 
 /**
- * examples/iscsi-attach on a new stack whose provider reaches the local Cinder through a loopback
- * proxy applying `fault` (forwarding everything by default), with a run marker for the CLI. Whatever
- * the test did, the run's processes are killed, the stack disposed of and the proxy closed after it.
+ * `example` (examples/iscsi-attach by default) on a new stack whose provider reaches the local Cinder
+ * through a loopback proxy applying `fault` (forwarding everything by default), with a run marker for
+ * the CLI. Whatever the test did, the run's processes are killed, the stack disposed of and the proxy
+ * closed after it.
  */
 export async function withProxiedExample(
   prefix: string,
   config: Record<string, string>,
   test: (example: ProxiedExample) => Promise<void>,
   fault: (method: string, path: string) => Fault = () => ({ kind: "forward" }),
+  example: ExampleName = "iscsi-attach",
 ): Promise<void> {
   const proxy = await startProxy(new URL(stackEnv().CINDER_ENDPOINT as string).origin, fault);
   const mark = newRunMark();
   try {
     await withExample(
-      "iscsi-attach",
+      example,
       prefix,
       { config: { ...config, "cinder:endpoint": proxiedEndpoint(proxy) } },
       (stack) => test({ stack, proxy, mark }),
