@@ -106,11 +106,8 @@ export async function withProxiedExample(
   const proxy = await startProxy(new URL(stackEnv().CINDER_ENDPOINT as string).origin, fault);
   const mark = newRunMark();
   try {
-    await withExample(
-      example,
-      prefix,
-      { config: { ...config, "cinder:endpoint": proxiedEndpoint(proxy) } },
-      (stack) => test({ stack, proxy, mark }),
+    await withExample(example, prefix, { config: { ...config, "cinder:endpoint": proxiedEndpoint(proxy) } }, (stack) =>
+      test({ stack, proxy, mark }),
     );
   } finally {
     killProcessesOfRun(mark);
