@@ -7,7 +7,7 @@
  *   npm run bench -- --quick                   # small CI version (few repeats, N = 1, 10 through the engine)
  *   npm run bench -- --sizes 1,10              # the engine's N values (growth), instead of the plan's
  *   npm run bench -- --out F --json J          # results elsewhere; J: the deterministic summary
- *   npm run bench -- --parts ops,startup,engine,keystone,peer
+ *   npm run bench -- --parts ops,startup,engine,profile,keystone,peer
  */
 import { writeFileSync } from "node:fs";
 import http, { Agent } from "node:http";
@@ -23,6 +23,7 @@ import { engineInfo, repoRoot, stackEnv } from "./env";
 import { type TokenCount, adminVolumes, cliTokens, demoVolumes, keystoneStackConfig, providerTokens } from "./keystone";
 import { machineFacts, peerVersions } from "./machine";
 import { type OperationsResult, runOperations } from "./operations";
+import { type ProfileResult, runProfile } from "./profile";
 import { type StartupResult, runStartup } from "./startup";
 import { type BenchResults, renderReport, summarize } from "./report";
 import { mapLimit } from "./stats";
@@ -30,9 +31,9 @@ import { prepareTofu } from "./tofu";
 import { type VersusRun, runVersus } from "./versus";
 import { BenchVolumes, noauthAdminClient, releaseVolume } from "./volumes";
 
-const PARTS = ["ops", "startup", "engine", "keystone", "peer"] as const;
-/** Parts that are left out of the quick mode unless asked for with --parts (the peer is built from source). */
-const FULL_ONLY: readonly Part[] = ["peer"];
+const PARTS = ["ops", "startup", "engine", "profile", "keystone", "peer"] as const;
+/** Parts that are left out of the quick mode unless asked for with --parts (the peer is built from source; the profile is not checked). */
+const FULL_ONLY: readonly Part[] = ["profile", "peer"];
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -84,7 +85,7 @@ function parseArgs(argv: string[]): Options {
       options.partsGiven = true;
     } else if (arg === "--help" || arg === "-h") {
       process.stdout.write(
-        "usage: npm run bench -- [--quick] [--out RESULTS.md] [--json summary.json] [--parts ops,startup,engine,keystone,peer]" +
+        "usage: npm run bench -- [--quick] [--out RESULTS.md] [--json summary.json] [--parts ops,startup,engine,profile,keystone,peer]" +
           " [--repeats N] [--no-cli] [--sizes 1,10,...]\n",
       );
       process.exit(0);
@@ -215,9 +216,11 @@ async function main(): Promise<void> {
 
   const needOps = options.parts.has("ops");
   const engineN = options.parts.has("engine") ? Math.max(...plan.engineSizes, plan.serialN) : 0;
-  log(`creating ${(needOps ? CLIENT_NAMES.length : 0) + engineN} volumes (not timed)`);
+  const profileN = options.parts.has("profile") ? 1 : 0;
+  log(`creating ${(needOps ? CLIENT_NAMES.length : 0) + engineN + profileN} volumes (not timed)`);
   const opVolumes = needOps ? await volumes.create(CLIENT_NAMES.length, "ops") : [];
   const engineVolumes = engineN > 0 ? await volumes.create(engineN, "engine") : [];
+  const profileVolumes = profileN > 0 ? await volumes.create(profileN, "profile") : [];
 
   if (needOps) {
     const perClient = Object.fromEntries(CLIENT_NAMES.map((name, i) => [name, opVolumes[i] as string])) as Record<
@@ -276,6 +279,17 @@ async function main(): Promise<void> {
     });
     pluginEngineRuns = plugin.runs;
     pluginLimits = plugin.limits;
+  }
+
+  let profile: ProfileResult | undefined;
+  if (profileN > 0) {
+    profile = await runProfile({
+      engine,
+      volume: profileVolumes[0] as string,
+      release: () => releaseAll(admin, profileVolumes),
+      log,
+      loadRuns: 5,
+    });
   }
 
   if (options.parts.has("keystone")) {
@@ -369,6 +383,7 @@ async function main(): Promise<void> {
     limits,
     pluginLimits,
     engineParallelism: engineParallelism(),
+    profile,
     startup,
     idleProviderRssBytes: idleRss,
     keystoneEngine,

@@ -3,6 +3,7 @@ import { CLIENT_NAMES, type ClientName } from "./clients";
 import type { EngineRun } from "./engine";
 import { type FaceGrowth, growthSection, growthTargets } from "./growthReport";
 import type { LimitRun } from "./limit";
+import { type ProfileResult, profileSection } from "./profile";
 import { type EngineCommand, type RequestsByKind, minimalRequests } from "./minimal";
 import type { TokenCount } from "./keystone";
 import type { MachineFacts } from "./machine";
@@ -35,6 +36,8 @@ export interface BenchResults {
   readonly pluginLimits?: LimitRun[];
   /** The engine's default parallelism (what the raw limit used). */
   readonly engineParallelism?: number;
+  /** Where the fixed cost of one `pulumi up --yes` goes, per face. */
+  readonly profile?: ProfileResult;
   /** The plugin's start-up. */
   readonly startup?: StartupResult;
   /** Peak RSS of a dynamic provider process that served nothing. */
@@ -633,6 +636,7 @@ export function renderReport(results: BenchResults): string {
     }
     if (results.pluginEngine) out.push(facesEngineSection(results.engine, results.pluginEngine));
   }
+  if (results.profile) out.push(profileSection(results.profile, ms));
   if (results.tokens || results.keystoneEngine) {
     out.push(
       "## 3. Token requests with Keystone",
