@@ -87,6 +87,8 @@ export interface EngineOptions {
   readonly log: (line: string) => void;
   /** The face to run (default: the dynamic provider, inline TypeScript program). */
   readonly face?: EngineFace;
+  /** More environment for the engine's commands (e.g. `PULUMI_SKIP_CHECKPOINTS`). */
+  readonly envVars?: Readonly<Record<string, string>>;
   /** The commands of one cycle, in order (default: {@link ENGINE_COMMANDS}); the last must leave the stack empty. */
   readonly commands?: readonly EngineCommand[];
   /**
@@ -226,7 +228,10 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
     if (face === "plugin") {
       // A local YAML program in the work dir, rewritten for each N.
       await writeYamlProgram(workDir, BENCH_PROJECT, volumes, 0);
-      stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { pulumiCommand });
+      stack = await LocalWorkspace.createOrSelectStack(
+        { stackName, workDir },
+        { pulumiCommand, envVars: { ...options.envVars } },
+      );
     } else {
       stack = await LocalWorkspace.createOrSelectStack(
         { stackName, projectName: BENCH_PROJECT, program },
@@ -234,7 +239,7 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
           workDir,
           projectSettings: { name: BENCH_PROJECT, runtime: "nodejs" },
           pulumiCommand,
-          envVars: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+          envVars: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...options.envVars },
         },
       );
     }

@@ -106,6 +106,8 @@ const PLAN = {
     /** The engine's N values in run order, both faces: the growth, then the small sizes again (their spread is the noise). */
     engineSizes: [1, 10, 50, 200, 500, 1, 10, 50],
     serialN: 50,
+    /** An N at which the dynamic provider's up and destroy run again without intermediate checkpoints (0: none). */
+    noCheckpointsN: 200,
     keystoneN: 5,
     keystoneK: 4,
     keystoneEngine: [false, true],
@@ -120,6 +122,7 @@ const PLAN = {
     clientSideRepeats: 20,
     engineSizes: [1, 10],
     serialN: 0,
+    noCheckpointsN: 0,
     keystoneN: 2,
     keystoneK: 2,
     keystoneEngine: [true],
@@ -189,6 +192,7 @@ async function main(): Promise<void> {
     cli: base.cli && !options.noCli,
     engineSizes: options.sizes ?? base.engineSizes,
     serialN: options.sizes ? 0 : base.serialN,
+    noCheckpointsN: options.sizes ? 0 : base.noCheckpointsN,
   };
   const engine = engineInfo();
   const machine = machineFacts(engine.pulumi);
@@ -207,6 +211,7 @@ async function main(): Promise<void> {
   let engineRuns: EngineRun[] | undefined;
   let pluginEngineRuns: EngineRun[] | undefined;
   let limits: LimitRun[] | undefined;
+  let noCheckpoints: EngineRun[] | undefined;
   let pluginLimits: LimitRun[] | undefined;
   let startup: StartupResult | undefined;
   let idleRss: number | undefined;
@@ -262,6 +267,24 @@ async function main(): Promise<void> {
     });
     engineRuns = dynamic.runs;
     limits = dynamic.limits;
+    if (plan.noCheckpointsN > 0) {
+      // The file backend saves the whole state at every step (pulumi/pulumi#10668): without that, for contrast.
+      const without = await runEngine({
+        engine,
+        sizes: [plan.noCheckpointsN],
+        commands: ["up", "destroy"],
+        serialN: 0,
+        volumes: engineVolumes,
+        config: noauthStackConfig(),
+        proxied: "cinder:endpoint",
+        label: "noauth, PULUMI_SKIP_CHECKPOINTS",
+        envVars: { PULUMI_SKIP_CHECKPOINTS: "true" },
+        release: () => releaseAll(admin, engineVolumes),
+        disturbed,
+        log,
+      });
+      noCheckpoints = without.runs;
+    }
     // The same attachments through the resource plugin, from a Pulumi YAML program.
     const plugin = await runEngine({
       engine,
@@ -384,6 +407,7 @@ async function main(): Promise<void> {
     pluginLimits,
     engineParallelism: engineParallelism(),
     profile,
+    noCheckpoints,
     startup,
     idleProviderRssBytes: idleRss,
     keystoneEngine,

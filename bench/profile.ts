@@ -200,6 +200,13 @@ async function loadCost(label: string, code: string, runs: number): Promise<Load
   return { label, ms: median(samples) };
 }
 
+/** `runs` results of `measure`, one after the other. */
+async function sequentially(runs: number, measure: () => Promise<number>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i += 1) samples.push(await measure());
+  return samples;
+}
+
 /** Options of {@link runProfile}. */
 export interface ProfileOptions {
   readonly engine: EngineInfo;
@@ -219,10 +226,7 @@ export async function runProfile(options: ProfileOptions): Promise<ProfileResult
   const n = options.loadRuns;
   const sdk = "pulumi-cinder-attachment";
   const loads = [
-    {
-      label: "`node -e 0` (a bare Node.js process)",
-      ms: median(await Promise.all([nodeFloor(), nodeFloor(), nodeFloor()])),
-    },
+    { label: "`node -e 0` (a bare Node.js process)", ms: median(await sequentially(n, nodeFloor)) },
     await loadCost(
       '`require("@pulumi/pulumi")` (program and dynamic provider each load it)',
       'require("@pulumi/pulumi")',

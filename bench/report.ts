@@ -36,6 +36,8 @@ export interface BenchResults {
   readonly pluginLimits?: LimitRun[];
   /** The engine's default parallelism (what the raw limit used). */
   readonly engineParallelism?: number;
+  /** The dynamic provider's up and destroy at one N with `PULUMI_SKIP_CHECKPOINTS` (no intermediate state saves). */
+  readonly noCheckpoints?: EngineRun[];
   /** Where the fixed cost of one `pulumi up --yes` goes, per face. */
   readonly profile?: ProfileResult;
   /** The plugin's start-up. */
@@ -630,6 +632,24 @@ export function renderReport(results: BenchResults): string {
           ],
           "### With `--parallel 1`, for contrast",
           "The dynamic provider's `up` and `destroy` at one N with the engine's default parallelism and with `--parallel 1`.",
+          "Cinder requests",
+        ),
+      );
+    }
+    const without = results.noCheckpoints ?? [];
+    if (without.length > 0) {
+      const n = without[0]?.n;
+      const withThem = results.engine.filter(
+        (r) => r.parallel === undefined && r.n === n && (r.op === "up" || r.op === "destroy"),
+      );
+      out.push(
+        engineSection(
+          [...withThem, ...without],
+          "### Without the intermediate checkpoints, for contrast",
+          "The file backend of v3.248.0 saves the whole state (every resource, `__provider` included) at each step's " +
+            "begin and end (`SnapshotManager.saveSnapshot`, pulumi/pulumi#10668): O(N) bytes per step, O(N²) per `up` " +
+            "or `destroy`. The same `up` and `destroy` of the dynamic provider with `PULUMI_SKIP_CHECKPOINTS=true` " +
+            "(only the final state is saved), beside the default's at the same N.",
           "Cinder requests",
         ),
       );
