@@ -145,8 +145,13 @@ async function cleanupAll(): Promise<void> {
 // A reader that goes away (`npm run bench 2>&1 | head`) must not end the run before its cleanups:
 // writes to a closed stderr fail with EPIPE, which would otherwise be an uncaught error.
 process.stderr.on("error", () => undefined);
+// `on`, not `once`: the Automation API's execa (signal-exit) re-raises a signal that no other
+// listener is left for, which ended the process before its cleanups ran.
+let signalled = false;
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (signalled) return;
+    signalled = true;
     log(`${signal}: cleaning up`);
     void cleanupAll().finally(() => process.exit(130));
   });
