@@ -196,12 +196,20 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
   let stack: Stack | undefined;
   let clean = false;
   const teardown = async () => {
-    if (stack && !clean) {
-      await stack.destroy({ color: "never" }).catch((err: unknown) => {
-        options.log(`engine: destroy after failure failed: ${err instanceof Error ? err.message : String(err)}`);
-      });
+    const current = stack;
+    if (current && !clean) {
+      // An interrupted command (SIGINT, a killed CLI) leaves the stack locked: the lock goes first.
+      const destroy = () => current.destroy({ color: "never" });
+      await destroy()
+        .catch(async () => {
+          await current.cancel().catch(() => undefined);
+          return destroy();
+        })
+        .catch((err: unknown) => {
+          options.log(`engine: destroy after failure failed: ${err instanceof Error ? err.message : String(err)}`);
+        });
     }
-    const removed = await stack?.workspace.removeStack(stackName, { force: !clean }).then(
+    const removed = await current?.workspace.removeStack(stackName, { force: !clean }).then(
       () => true,
       (err: unknown) => {
         options.log(`engine: removing stack ${stackName} failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -10,10 +10,10 @@ export const ENGINE_COMMANDS = ["up", "preview", "refresh", "destroy"] as const;
 export type EngineCommand = (typeof ENGINE_COMMANDS)[number];
 
 /**
- * Requests a create with an `instanceUuid` sends before its POST. None today; the orphan check of
- * issue #17 (`GET /attachments/detail?volume_id=`, right before the POST) makes it 1: change it here.
+ * Requests a create with an `instanceUuid` sends before its POST: the orphan check of issue #17
+ * (`GET /attachments/detail?volume_id=`, the volume's attachments, right before the POST).
  */
-export const REQUESTS_BEFORE_CREATE = 0;
+export const REQUESTS_BEFORE_CREATE = 1;
 
 /**
  * Whether the bench's engine programs give their attachments an `instanceUuid` (they do not: a
