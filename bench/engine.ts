@@ -1,8 +1,11 @@
 /**
- * Part 2: `pulumi up` and `pulumi destroy` of N attachments through the real engine (Automation API,
- * inline program, one VolumeAttachment per volume), with Cinder behind a recording proxy: wall time,
- * requests, how many were in flight at once (the engine's parallelism at work), and the peak memory
- * of the dynamic provider process, sampled from /proc.
+ * Part 2: `pulumi up`, `preview` (no change), `refresh` (nothing changed) and `destroy` of N
+ * attachments through the real engine (Automation API; the dynamic provider from an inline
+ * TypeScript program, or the resource plugin from a YAML program; one attachment per volume), with
+ * Cinder behind a recording proxy: wall time, requests by kind, how many were in flight at once (the
+ * engine's parallelism at work), the span of the requests, the peak memory of the provider process
+ * (sampled from /proc) and the state per attachment; beside each cycle, optionally, the raw limit
+ * (bench/limit.ts) through the same proxy.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -22,13 +25,16 @@ import {
   writeYamlProgram,
 } from "./pluginEngine";
 import { type EngineInfo, repoRoot, stackEnv, viaOrigin } from "./env";
+import { type LimitRun, runLimit } from "./limit";
+import { ENGINE_COMMANDS, type EngineCommand } from "./minimal";
+import { Traffic } from "./traffic";
 
-/** One `up` or `destroy`. */
+/** One engine command (`up`, `preview`, `refresh` or `destroy`) of N attachments. */
 export interface EngineRun {
   /** The configuration's label (`noauth`, `keystone`, `keystone+service`). */
   readonly label: string;
   readonly n: number;
-  readonly op: "up" | "destroy";
+  readonly op: EngineCommand;
   /** `--parallel` given; undefined for the engine's default. */
   readonly parallel?: number;
   readonly wallMs: number;
@@ -45,6 +51,8 @@ export interface EngineRun {
   /** When the first and the last request arrived, after the run started (ms). */
   readonly firstRequestMs: number;
   readonly lastRequestMs: number;
+  /** From the first request's arrival to the last answer at the proxy (ms; NaN without requests). */
+  readonly spanMs: number;
   /** Highest VmHWM of the run's dynamic provider process(es), in bytes (0 when none was seen). */
   readonly peakRssBytes: number;
   /** Dynamic provider processes seen during the run. */
@@ -60,9 +68,8 @@ export interface EngineRun {
 /** Options of {@link runEngine}. */
 export interface EngineOptions {
   readonly engine: EngineInfo;
-  /** N values, run in this order, each `repeats` times (ABAB...: 1, 10, 50, 1, 10, 50, ...). */
+  /** N values, in run order (a size may come again: a repeat). */
   readonly sizes: readonly number[];
-  readonly repeats: number;
   /** Extra runs with `--parallel 1` at this N (0: none), to show what the default parallelism buys. */
   readonly serialN: number;
   /** At least max(sizes) available volumes. */
@@ -80,6 +87,22 @@ export interface EngineOptions {
   readonly log: (line: string) => void;
   /** The face to run (default: the dynamic provider, inline TypeScript program). */
   readonly face?: EngineFace;
+  /** More environment for the engine's commands (e.g. `PULUMI_SKIP_CHECKPOINTS`). */
+  readonly envVars?: Readonly<Record<string, string>>;
+  /** The commands of one cycle, in order (default: {@link ENGINE_COMMANDS}); the last must leave the stack empty. */
+  readonly commands?: readonly EngineCommand[];
+  /**
+   * After each cycle (not those with `--parallel`), the raw limit of the same N through the same
+   * proxy (noauth only: `token` is the `X-Auth-Token`), at `concurrency` requests at once.
+   */
+  readonly limit?: { readonly token: string; readonly concurrency: number };
+}
+
+/** What {@link runEngine} measured. */
+export interface EngineResult {
+  readonly runs: EngineRun[];
+  /** The raw limit of each N, when asked for. */
+  readonly limits: LimitRun[];
 }
 
 /**
@@ -140,43 +163,13 @@ class ProviderMemory {
   }
 }
 
-/** Arrivals and answers at the proxy during one run. */
-class Traffic {
-  private arrivals = 0;
-  private doneAtStart = 0;
-  private started = 0;
-  maxInFlight = 0;
-  firstArrivalMs = Number.NaN;
-  lastArrivalMs = Number.NaN;
-
-  constructor(private readonly proxy: () => CinderProxy | undefined) {}
-
-  begin(): void {
-    this.arrivals = 0;
-    this.maxInFlight = 0;
-    this.firstArrivalMs = Number.NaN;
-    this.lastArrivalMs = Number.NaN;
-    this.doneAtStart = this.proxy()?.exchanges.length ?? 0;
-    this.started = performance.now();
-  }
-
-  /** The proxy's hook: one request arrived. */
-  arrived(): void {
-    this.arrivals += 1;
-    this.lastArrivalMs = performance.now() - this.started;
-    if (Number.isNaN(this.firstArrivalMs)) this.firstArrivalMs = this.lastArrivalMs;
-    const done = (this.proxy()?.exchanges.length ?? 0) - this.doneAtStart;
-    this.maxInFlight = Math.max(this.maxInFlight, this.arrivals - done);
-  }
-}
-
 /** The Pulumi project of the bench's stacks (used by nothing else). */
 export const BENCH_PROJECT = "cinder-bench";
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
-/** Runs the up/destroy cycles; the stack and its work dir are removed whatever happens. */
-export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
+/** Runs the cycles; the stack and its work dir are removed whatever happens. */
+export async function runEngine(options: EngineOptions): Promise<EngineResult> {
   const slug = options.label.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "");
   const stackName = `bench-${slug}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   const workDir = path.join(repoRoot, ".local", "bench", stackName);
@@ -186,7 +179,7 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
   const realWorkDir = await fs.realpath(workDir);
 
   let proxy: CinderProxy | undefined;
-  const traffic = new Traffic(() => proxy);
+  const traffic = new Traffic();
   const size = { n: 0 };
   const face = options.face ?? "dynamic";
   const volumes = options.volumes;
@@ -203,12 +196,20 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
   let stack: Stack | undefined;
   let clean = false;
   const teardown = async () => {
-    if (stack && !clean) {
-      await stack.destroy({ color: "never" }).catch((err: unknown) => {
-        options.log(`engine: destroy after failure failed: ${err instanceof Error ? err.message : String(err)}`);
-      });
+    const current = stack;
+    if (current && !clean) {
+      // An interrupted command (SIGINT, a killed CLI) leaves the stack locked: the lock goes first.
+      const destroy = () => current.destroy({ color: "never" });
+      await destroy()
+        .catch(async () => {
+          await current.cancel().catch(() => undefined);
+          return destroy();
+        })
+        .catch((err: unknown) => {
+          options.log(`engine: destroy after failure failed: ${err instanceof Error ? err.message : String(err)}`);
+        });
     }
-    const removed = await stack?.workspace.removeStack(stackName, { force: !clean }).then(
+    const removed = await current?.workspace.removeStack(stackName, { force: !clean }).then(
       () => true,
       (err: unknown) => {
         options.log(`engine: removing stack ${stackName} failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -222,17 +223,23 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
   const cleanup = registerCleanup(`stack ${stackName}`, teardown);
 
   const runs: EngineRun[] = [];
+  const limits: LimitRun[] = [];
+  const commands = options.commands ?? ENGINE_COMMANDS;
   const disturbed = options.disturbed;
   try {
     proxy = await startProxy(new URL(target).origin, () => {
       traffic.arrived();
       return { kind: "forward" };
     });
+    traffic.watch(proxy);
     const pulumiCommand = await PulumiCommand.get({ root: options.engine.root });
     if (face === "plugin") {
       // A local YAML program in the work dir, rewritten for each N.
       await writeYamlProgram(workDir, BENCH_PROJECT, volumes, 0);
-      stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { pulumiCommand });
+      stack = await LocalWorkspace.createOrSelectStack(
+        { stackName, workDir },
+        { pulumiCommand, envVars: { ...options.envVars } },
+      );
     } else {
       stack = await LocalWorkspace.createOrSelectStack(
         { stackName, projectName: BENCH_PROJECT, program },
@@ -240,38 +247,49 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
           workDir,
           projectSettings: { name: BENCH_PROJECT, runtime: "nodejs" },
           pulumiCommand,
-          envVars: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+          envVars: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...options.envVars },
         },
       );
     }
     await stack.setAllConfig({ ...options.config, [options.proxied]: { value: viaOrigin(target, proxy.url) } });
-    const plan: { n: number; parallel?: number }[] = [];
-    for (let r = 0; r < options.repeats; r += 1) {
-      for (const n of options.sizes) plan.push({ n });
-    }
+    const plan: { n: number; parallel?: number }[] = options.sizes.map((n) => ({ n }));
     if (options.serialN > 0) plan.push({ n: options.serialN, parallel: 1 });
 
     for (const { n, parallel } of plan) {
       size.n = n;
       if (face === "plugin") await writeYamlProgram(workDir, BENCH_PROJECT, volumes, n);
       for (let attempt = 1; ; attempt += 1) {
-        const pair: EngineRun[] = [];
+        const cycle: EngineRun[] = [];
+        let limit: LimitRun | undefined;
         let failure: unknown;
         try {
-          for (const op of ["up", "destroy"] as const) {
-            pair.push(await measure(stack, proxy, traffic, realWorkDir, options.label, n, op, parallel, face));
+          // A cycle with --parallel (the contrast) runs only up and destroy.
+          for (const op of parallel === undefined ? commands : (["up", "destroy"] as const)) {
+            cycle.push(await measure(stack, proxy, traffic, realWorkDir, options.label, n, op, parallel, face));
+          }
+          if (options.limit && parallel === undefined) {
+            limit = await runLimit(proxy, traffic, options.limit.token, volumes, n, options.limit.concurrency);
           }
         } catch (err) {
           failure = err;
         }
         if (failure === undefined) {
-          for (const run of pair) {
+          for (const run of cycle) {
             runs.push(run);
             options.log(
               `engine(${options.label}): ${run.op} N=${n}${parallel ? ` --parallel ${parallel}` : ""}: ` +
                 `${(run.wallMs / 1000).toFixed(2)} s, ${run.requests} requests` +
                 `${run.serverErrors > 0 ? ` (${run.serverErrors} answered 5xx, recovered)` : ""}, ` +
-                `${run.maxInFlight} in flight at most, provider peak ${(run.peakRssBytes / 1024 / 1024).toFixed(0)} MiB`,
+                `${run.maxInFlight} in flight at most, span ${(run.spanMs / 1000).toFixed(2)} s, ` +
+                `provider peak ${(run.peakRssBytes / 1024 / 1024).toFixed(0)} MiB`,
+            );
+          }
+          if (limit) {
+            limits.push(limit);
+            options.log(
+              `engine(${options.label}): raw limit N=${n} at ${limit.concurrency}: creates + completes span ` +
+                `${(limit.up.spanMs / 1000).toFixed(2)} s, reads ${(limit.refresh.spanMs / 1000).toFixed(2)} s, ` +
+                `deletes ${(limit.destroy.spanMs / 1000).toFixed(2)} s`,
             );
           }
           break;
@@ -290,7 +308,7 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun[]> {
   } finally {
     await cleanup();
   }
-  return runs;
+  return { runs, limits };
 }
 
 /**
@@ -320,7 +338,30 @@ async function recover(stack: Stack, options: EngineOptions): Promise<void> {
   await options.release();
 }
 
-/** One `up` or `destroy`, measured. */
+/** Runs one command on the stack; resolves with the engine's summary of changes. */
+async function command(stack: Stack, op: EngineCommand, parallel: number | undefined): Promise<Record<string, number>> {
+  const options = { color: "never" as const, parallel };
+  switch (op) {
+    case "up":
+      return checked(op, await stack.up(options));
+    case "preview":
+      return { ...(await stack.preview({ ...options, expectNoChanges: true })).changeSummary };
+    case "refresh":
+      return checked(op, await stack.refresh({ ...options, expectNoChanges: true }));
+    case "destroy":
+      return checked(op, await stack.destroy(options));
+  }
+}
+
+function checked(
+  op: EngineCommand,
+  result: { summary: { result: string; resourceChanges?: Record<string, number> } },
+): Record<string, number> {
+  if (result.summary.result !== "succeeded") throw new Error(`${op} ended ${result.summary.result}`);
+  return { ...(result.summary.resourceChanges ?? {}) };
+}
+
+/** One command, measured. */
 async function measure(
   stack: Stack,
   proxy: CinderProxy,
@@ -328,7 +369,7 @@ async function measure(
   workDir: string,
   label: string,
   n: number,
-  op: "up" | "destroy",
+  op: EngineCommand,
   parallel: number | undefined,
   face: EngineFace,
 ): Promise<EngineRun> {
@@ -337,15 +378,13 @@ async function measure(
   traffic.begin();
   memory.start();
   const started = performance.now();
-  let result;
+  let changes: Record<string, number>;
   try {
-    result =
-      op === "up" ? await stack.up({ color: "never", parallel }) : await stack.destroy({ color: "never", parallel });
+    changes = await command(stack, op, parallel);
   } finally {
     memory.stop();
   }
   const wallMs = performance.now() - started;
-  if (result.summary.result !== "succeeded") throw new Error(`${op} ended ${result.summary.result}`);
   await proxy.idle();
   const { peak, processes } = memory.stop();
   const state = op === "up" ? await stateSize(stack, face) : undefined;
@@ -370,9 +409,10 @@ async function measure(
     maxInFlight: traffic.maxInFlight,
     firstRequestMs: traffic.firstArrivalMs,
     lastRequestMs: traffic.lastArrivalMs,
+    spanMs: traffic.spanMs,
     peakRssBytes: peak,
     providerProcesses: processes,
-    changes: { ...(result.summary.resourceChanges ?? {}) },
+    changes,
     face,
     state,
   };

@@ -4,9 +4,10 @@
  * stack, the engine and this compiled code).
  *
  *   npm run bench                              # full run, writes bench/RESULTS.md
- *   npm run bench -- --quick                   # small CI version (few repeats, N = 1, 3)
+ *   npm run bench -- --quick                   # small CI version (few repeats, N = 1, 10 through the engine)
+ *   npm run bench -- --sizes 1,10              # the engine's N values (growth), instead of the plan's
  *   npm run bench -- --out F --json J          # results elsewhere; J: the deterministic summary
- *   npm run bench -- --parts ops,startup,engine,keystone,peer
+ *   npm run bench -- --parts ops,startup,engine,profile,keystone,peer
  */
 import { writeFileSync } from "node:fs";
 import http, { Agent } from "node:http";
@@ -17,10 +18,12 @@ import { registerCleanup, runCleanups } from "./cleanup";
 import type { CinderClient } from "../provider/src/cinder/client";
 import { CLIENT_NAMES, type ClientName } from "./clients";
 import { type EngineRun, idleProviderRss, noauthStackConfig, runEngine } from "./engine";
-import { engineInfo, repoRoot } from "./env";
+import { type LimitRun, engineParallelism } from "./limit";
+import { engineInfo, repoRoot, stackEnv } from "./env";
 import { type TokenCount, adminVolumes, cliTokens, demoVolumes, keystoneStackConfig, providerTokens } from "./keystone";
 import { machineFacts, peerVersions } from "./machine";
 import { type OperationsResult, runOperations } from "./operations";
+import { type ProfileResult, runProfile } from "./profile";
 import { type StartupResult, runStartup } from "./startup";
 import { type BenchResults, renderReport, summarize } from "./report";
 import { mapLimit } from "./stats";
@@ -28,9 +31,9 @@ import { prepareTofu } from "./tofu";
 import { type VersusRun, runVersus } from "./versus";
 import { BenchVolumes, noauthAdminClient, releaseVolume } from "./volumes";
 
-const PARTS = ["ops", "startup", "engine", "keystone", "peer"] as const;
-/** Parts that are left out of the quick mode unless asked for with --parts (the peer is built from source). */
-const FULL_ONLY: readonly Part[] = ["peer"];
+const PARTS = ["ops", "startup", "engine", "profile", "keystone", "peer"] as const;
+/** Parts that are left out of the quick mode unless asked for with --parts (the peer is built from source; the profile is not checked). */
+const FULL_ONLY: readonly Part[] = ["profile", "peer"];
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -43,6 +46,8 @@ interface Options {
   /** Overrides of the plan's timing repeats, and whether the CLI takes part. */
   repeats?: number;
   noCli: boolean;
+  /** Overrides the plan's engine sizes (one pass, both faces). */
+  sizes?: number[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -64,7 +69,10 @@ function parseArgs(argv: string[]): Options {
     else if (arg === "--out") options.out = path.resolve(value());
     else if (arg === "--json") options.json = path.resolve(value());
     else if (arg === "--no-cli") options.noCli = true;
-    else if (arg === "--repeats") {
+    else if (arg === "--sizes") {
+      options.sizes = value().split(",").map(Number);
+      if (options.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--sizes needs whole numbers ≥ 1");
+    } else if (arg === "--repeats") {
       options.repeats = Number(value());
       if (!Number.isInteger(options.repeats) || options.repeats < 1) {
         throw new Error("--repeats needs a whole number ≥ 1");
@@ -77,8 +85,8 @@ function parseArgs(argv: string[]): Options {
       options.partsGiven = true;
     } else if (arg === "--help" || arg === "-h") {
       process.stdout.write(
-        "usage: npm run bench -- [--quick] [--out RESULTS.md] [--json summary.json] [--parts ops,startup,engine,keystone,peer]" +
-          " [--repeats N] [--no-cli]\n",
+        "usage: npm run bench -- [--quick] [--out RESULTS.md] [--json summary.json] [--parts ops,startup,engine,profile,keystone,peer]" +
+          " [--repeats N] [--no-cli] [--sizes 1,10,...]\n",
       );
       process.exit(0);
     } else {
@@ -95,9 +103,11 @@ const PLAN = {
     repeats: 15,
     cliRepeats: 3,
     clientSideRepeats: 200,
-    sizes: [1, 10, 50],
-    engineRepeats: 2,
+    /** The engine's N values in run order, both faces: the growth, then the small sizes again (their spread is the noise). */
+    engineSizes: [1, 10, 50, 200, 500, 1, 10, 50],
     serialN: 50,
+    /** An N at which the dynamic provider's up and destroy run again without intermediate checkpoints (0: none). */
+    noCheckpointsN: 200,
     keystoneN: 5,
     keystoneK: 4,
     keystoneEngine: [false, true],
@@ -105,15 +115,14 @@ const PLAN = {
     peerSizes: [1, 10, 50],
     peerRepeats: 3,
     pluginStarts: 15,
-    pluginSizes: [1, 10, 50],
   },
   quick: {
     repeats: 1,
     cliRepeats: 0,
     clientSideRepeats: 20,
-    sizes: [1, 3],
-    engineRepeats: 1,
+    engineSizes: [1, 10],
     serialN: 0,
+    noCheckpointsN: 0,
     keystoneN: 2,
     keystoneK: 2,
     keystoneEngine: [true],
@@ -121,7 +130,6 @@ const PLAN = {
     peerSizes: [1, 3],
     peerRepeats: 1,
     pluginStarts: 5,
-    pluginSizes: [1],
   },
 };
 
@@ -137,8 +145,13 @@ async function cleanupAll(): Promise<void> {
 // A reader that goes away (`npm run bench 2>&1 | head`) must not end the run before its cleanups:
 // writes to a closed stderr fail with EPIPE, which would otherwise be an uncaught error.
 process.stderr.on("error", () => undefined);
+// `on`, not `once`: the Automation API's execa (signal-exit) re-raises a signal that no other
+// listener is left for, which ended the process before its cleanups ran.
+let signalled = false;
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (signalled) return;
+    signalled = true;
     log(`${signal}: cleaning up`);
     void cleanupAll().finally(() => process.exit(130));
   });
@@ -182,6 +195,9 @@ async function main(): Promise<void> {
     ...base,
     repeats: options.repeats ?? base.repeats,
     cli: base.cli && !options.noCli,
+    engineSizes: options.sizes ?? base.engineSizes,
+    serialN: options.sizes ? 0 : base.serialN,
+    noCheckpointsN: options.sizes ? 0 : base.noCheckpointsN,
   };
   const engine = engineInfo();
   const machine = machineFacts(engine.pulumi);
@@ -199,6 +215,9 @@ async function main(): Promise<void> {
   let operations: OperationsResult | undefined;
   let engineRuns: EngineRun[] | undefined;
   let pluginEngineRuns: EngineRun[] | undefined;
+  let limits: LimitRun[] | undefined;
+  let noCheckpoints: EngineRun[] | undefined;
+  let pluginLimits: LimitRun[] | undefined;
   let startup: StartupResult | undefined;
   let idleRss: number | undefined;
   let keystoneEngine: EngineRun[] | undefined;
@@ -206,10 +225,12 @@ async function main(): Promise<void> {
   const disturbed = { count: 0 };
 
   const needOps = options.parts.has("ops");
-  const engineN = options.parts.has("engine") ? Math.max(...plan.sizes, plan.serialN) : 0;
-  log(`creating ${(needOps ? CLIENT_NAMES.length : 0) + engineN} volumes (not timed)`);
+  const engineN = options.parts.has("engine") ? Math.max(...plan.engineSizes, plan.serialN) : 0;
+  const profileN = options.parts.has("profile") ? 1 : 0;
+  log(`creating ${(needOps ? CLIENT_NAMES.length : 0) + engineN + profileN} volumes (not timed)`);
   const opVolumes = needOps ? await volumes.create(CLIENT_NAMES.length, "ops") : [];
   const engineVolumes = engineN > 0 ? await volumes.create(engineN, "engine") : [];
+  const profileVolumes = profileN > 0 ? await volumes.create(profileN, "profile") : [];
 
   if (needOps) {
     const perClient = Object.fromEntries(CLIENT_NAMES.map((name, i) => [name, opVolumes[i] as string])) as Record<
@@ -231,10 +252,14 @@ async function main(): Promise<void> {
 
   if (engineN > 0) {
     idleRss = await idleProviderRss();
-    engineRuns = await runEngine({
+    const env = stackEnv();
+    const limit = {
+      token: `${env["OS_USER_ID"] ?? "admin"}:${env["OS_PROJECT_ID"] ?? "admin"}`,
+      concurrency: engineParallelism(),
+    };
+    const dynamic = await runEngine({
       engine,
-      sizes: plan.sizes,
-      repeats: plan.engineRepeats,
+      sizes: plan.engineSizes,
       serialN: plan.serialN,
       volumes: engineVolumes,
       config: noauthStackConfig(),
@@ -243,12 +268,32 @@ async function main(): Promise<void> {
       release: () => releaseAll(admin, engineVolumes),
       disturbed,
       log,
+      limit,
     });
+    engineRuns = dynamic.runs;
+    limits = dynamic.limits;
+    if (plan.noCheckpointsN > 0) {
+      // The file backend saves the whole state at every step (pulumi/pulumi#10668): without that, for contrast.
+      const without = await runEngine({
+        engine,
+        sizes: [plan.noCheckpointsN],
+        commands: ["up", "destroy"],
+        serialN: 0,
+        volumes: engineVolumes,
+        config: noauthStackConfig(),
+        proxied: "cinder:endpoint",
+        label: "noauth, PULUMI_SKIP_CHECKPOINTS",
+        envVars: { PULUMI_SKIP_CHECKPOINTS: "true" },
+        release: () => releaseAll(admin, engineVolumes),
+        disturbed,
+        log,
+      });
+      noCheckpoints = without.runs;
+    }
     // The same attachments through the resource plugin, from a Pulumi YAML program.
-    pluginEngineRuns = await runEngine({
+    const plugin = await runEngine({
       engine,
-      sizes: plan.pluginSizes,
-      repeats: plan.engineRepeats,
+      sizes: plan.engineSizes,
       serialN: 0,
       volumes: engineVolumes,
       config: noauthStackConfig(),
@@ -258,6 +303,20 @@ async function main(): Promise<void> {
       release: () => releaseAll(admin, engineVolumes),
       disturbed,
       log,
+      limit,
+    });
+    pluginEngineRuns = plugin.runs;
+    pluginLimits = plugin.limits;
+  }
+
+  let profile: ProfileResult | undefined;
+  if (profileN > 0) {
+    profile = await runProfile({
+      engine,
+      volume: profileVolumes[0] as string,
+      release: () => releaseAll(admin, profileVolumes),
+      log,
+      loadRuns: 5,
     });
   }
 
@@ -292,19 +351,21 @@ async function main(): Promise<void> {
     keystoneEngine = [];
     for (const withService of plan.keystoneEngine) {
       keystoneEngine.push(
-        ...(await runEngine({
-          engine,
-          sizes: [Math.min(plan.keystoneN, demoIds.length)],
-          repeats: 1,
-          serialN: 0,
-          volumes: demoIds,
-          config: keystoneStackConfig(withService),
-          proxied: "cinder:authUrl",
-          label: withService ? "keystone, user + service user" : "keystone, user",
-          release,
-          disturbed,
-          log,
-        })),
+        ...(
+          await runEngine({
+            engine,
+            sizes: [Math.min(plan.keystoneN, demoIds.length)],
+            commands: ["up", "destroy"],
+            serialN: 0,
+            volumes: demoIds,
+            config: keystoneStackConfig(withService),
+            proxied: "cinder:authUrl",
+            label: withService ? "keystone, user + service user" : "keystone, user",
+            release,
+            disturbed,
+            log,
+          })
+        ).runs,
       );
     }
   }
@@ -347,6 +408,11 @@ async function main(): Promise<void> {
     operations,
     engine: engineRuns,
     pluginEngine: pluginEngineRuns,
+    limits,
+    pluginLimits,
+    engineParallelism: engineParallelism(),
+    profile,
+    noCheckpoints,
     startup,
     idleProviderRssBytes: idleRss,
     keystoneEngine,

@@ -25,6 +25,7 @@ import {
 } from "./clients";
 import { stackSetting, viaOrigin } from "./env";
 import { type RecordedAnswer, recordAnswers, startReplay } from "./replay";
+import { REQUESTS_BEFORE_CREATE } from "./minimal";
 import { PluginClient } from "./pluginClient";
 import { releaseVolume } from "./volumes";
 
@@ -41,16 +42,20 @@ export const OP_NAMES = [
 ] as const;
 export type OpName = (typeof OP_NAMES)[number];
 
-/** How each operation is shown, and the fewest requests it can take. */
-export const OP_INFO: Record<OpName, { label: string; minimal: number }> = {
-  reserve: { label: "reserve (create, no connector)", minimal: 1 },
-  createConnected: { label: "full create (with connector)", minimal: 1 },
-  createCompleted: { label: "full create + complete", minimal: 2 },
-  update: { label: "update (new connector)", minimal: 1 },
-  complete: { label: "complete (os-complete)", minimal: 1 },
-  read: { label: "read (attachment show)", minimal: 1 },
-  deleteReserved: { label: "delete (reserved)", minimal: 1 },
-  delete: { label: "delete (connected)", minimal: 1 },
+/**
+ * How each operation is shown, the fewest requests the API allows for it (`minimal`: the raw
+ * request's), and what our core sends by design (`provider`: also the resource plugin's): the same,
+ * but for a create with an `instanceUuid` (reserve here), which looks first ({@link REQUESTS_BEFORE_CREATE}).
+ */
+export const OP_INFO: Record<OpName, { label: string; minimal: number; provider: number }> = {
+  reserve: { label: "reserve (create, no connector)", minimal: 1, provider: 1 + REQUESTS_BEFORE_CREATE },
+  createConnected: { label: "full create (with connector)", minimal: 1, provider: 1 },
+  createCompleted: { label: "full create + complete", minimal: 2, provider: 2 },
+  update: { label: "update (new connector)", minimal: 1, provider: 1 },
+  complete: { label: "complete (os-complete)", minimal: 1, provider: 1 },
+  read: { label: "read (attachment show)", minimal: 1, provider: 1 },
+  deleteReserved: { label: "delete (reserved)", minimal: 1, provider: 1 },
+  delete: { label: "delete (connected)", minimal: 1, provider: 1 },
 };
 
 const INSTANCE = "6f1c2b7e-3d4a-4e5f-8a9b-0c1d2e3f4a5b";

@@ -3,6 +3,7 @@
  * its start-up, and `pulumi up`/`destroy` and state size through each face; and their targets.
  */
 import type { EngineRun } from "./engine";
+import { ENGINE_COMMANDS } from "./minimal";
 import { OP_INFO, OP_NAMES, type OperationsResult } from "./operations";
 import { STARTUP_TARGET_MS, type StartupResult } from "./startup";
 import { median, mib, ms, quantile, ratio, seconds, table } from "./stats";
@@ -146,7 +147,7 @@ export function facesEngineSection(dynamic: readonly EngineRun[], plugin: readon
   const sizes = [...new Set(plugin.map((r) => r.n))].sort((a, b) => a - b);
   const rows: string[][] = [];
   for (const n of sizes) {
-    for (const op of ["up", "destroy"] as const) {
+    for (const op of ENGINE_COMMANDS) {
       const d = at(dynamic, op, n, (r) => r.wallMs);
       const p = at(plugin, op, n, (r) => r.wallMs);
       const requests = (runs: readonly EngineRun[]) =>
@@ -177,7 +178,7 @@ export function facesEngineSection(dynamic: readonly EngineRun[], plugin: readon
       "`plugins.providers` pointing at `dist/plugin/pulumi-resource-cinder`, N `cinder:index:VolumeAttachment`s), " +
       "a local program of the Automation API in the stack's work dir, rewritten for each N, against the inline " +
       "TypeScript program of the dynamic provider above; run after it, on the same noauth Cinder behind the " +
-      "recording proxy. Wall time: the Automation API's `up`/`destroy` (`--yes --skip-preview`), medians. " +
+      "recording proxy. Wall time: the Automation API's commands (`up` with `--skip-preview`), medians. " +
       "Peak RSS: the provider process (the `dynamic-provider` node process, or the plugin's node process). " +
       "State: the attachments' entries in `pulumi stack export` after `up` (compact JSON), per attachment; the " +
       "dynamic provider's entries carry its serialized provider code (`__provider`) in inputs and outputs.",

@@ -27,7 +27,7 @@ fi
 
 # dist/ (what the provider process loads by package name), rebuilt only when older than its sources;
 # under the same lock as the end-to-end tests' rebuild.
-outputs=(dist/sdk/index.js dist/provider/src/volumeAttachment/runtime.js)
+outputs=(dist/sdk/index.js dist/provider/src/dynamic/runtime.js)
 newest_source=$(find provider/src sdk package.json tsconfig.json tsconfig.build.json -type f -printf '%T@\n' | sort -n | tail -1)
 oldest_output=""
 if [[ -f ${outputs[0]} && -f ${outputs[1]} ]]; then
