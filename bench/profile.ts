@@ -164,17 +164,25 @@ class ProcessWatch {
       if (pid === this.root) continue;
       try {
         const known = this.seen.get(pid);
-        if (known?.kind) {
-          known.endMs = now;
-          continue;
-        }
         if (!known && !this.descends(pid)) continue;
+        // Read afresh each time: between fork and exec a child still shows its parent's command line
+        // (a language host's program process looks like a language host at first).
         const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-        const startMs = (startTicks(pid) - this.rootTicks) * TICK_MS;
         const command = argv
           .filter((a) => a !== "")
           .map((a) => a.split("/").slice(-2).join("/").slice(0, 60))
           .join(" ");
+        // A process that has ended but is not reaped yet (a zombie) shows an empty one: it is gone.
+        if (command === "") continue;
+        if (known) {
+          known.endMs = now;
+          if (known.command !== command) {
+            known.command = command;
+            known.kind = this.classify(argv);
+          }
+          continue;
+        }
+        const startMs = (startTicks(pid) - this.rootTicks) * TICK_MS;
         this.seen.set(pid, { kind: this.classify(argv), command, startMs, endMs: now });
       } catch {
         // Gone between listing and reading.
