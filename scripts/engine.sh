@@ -129,7 +129,7 @@ require_engine_version sdkgen
 build_module_binary sdkgen pulumi-cinder-sdkgen . ""
 
 # --- launchers (shell scripts) and the watchdog they and the language host preload into node -----
-for name in plugin-watchdog.js pulumi-resource-pulumi-nodejs pulumi-analyzer-policy-nodejs; do
+for name in plugin-watchdog.js plugin-main.js pulumi-resource-pulumi-nodejs pulumi-analyzer-policy-nodejs; do
 	src="$ENGINE_REPO/scripts/engine/$name"
 	dst="$ENGINE_BIN/$name"
 	if [ -x "$dst" ] && cmp -s "$src" "$dst"; then

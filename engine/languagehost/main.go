@@ -331,8 +331,22 @@ type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
-// resolve asks node where `request` resolves from dir, exactly as the program's own require would.
+// resolve finds where `request` (a path inside a package, such as @pulumi/pulumi/cmd/run) resolves
+// from dir, as the program's own require would: in the nearest node_modules that has it, as a .js
+// file or a directory's index.js, symlinks resolved. Only when none has it is node asked (one process
+// start, about 0.2 s, which the common case saves twice per `pulumi up`), so that the error is node's.
 func (h *host) resolve(ctx context.Context, dir, request string) (string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		base := filepath.Join(d, "node_modules", filepath.FromSlash(request))
+		for _, candidate := range []string{base + ".js", filepath.Join(base, "index.js")} {
+			if info, err := os.Stat(candidate); err == nil && info.Mode().IsRegular() {
+				return filepath.EvalSymlinks(candidate)
+			}
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
 	cmd := exec.CommandContext(ctx, h.node, "-e",
 		"process.stdout.write(require.resolve(process.argv[1], {paths: [process.argv[2]]}))", request, dir)
 	cmd.Dir = dir
