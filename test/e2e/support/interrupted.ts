@@ -17,7 +17,7 @@ import { cinder, parseListIds } from "../../support/cinderCli";
 import type { Fault } from "../../support/proxy";
 import { writeReliabilitySection } from "../../support/reliabilityDoc";
 import { TestVolumes, adminClient, noAuthEnv, waitForVolume } from "../../support/stack";
-import { type CliRun, cliEnv, startCli, withProxiedExample } from "./cli";
+import { cliEnv, startCli, waitFor, withProxiedExample } from "./cli";
 import { fencedBlockAfter, readDoc } from "./docs";
 import { type ExampleName, type ExampleStack, attachmentsInExport, exampleDir } from "./examples";
 import { processesLeftAfter } from "./processes";
@@ -153,17 +153,6 @@ async function docLines(marker: string): Promise<string[]> {
     .filter((line) => line.trim() !== "" && !line.trim().startsWith("#"));
 }
 
-/** Polls until `condition` holds, failing with what the run printed when it exits first or time runs out. */
-async function until(condition: () => boolean, what: string, run: CliRun): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (!condition()) {
-    if (Date.now() > deadline || run.child.exitCode !== null) {
-      throw new Error(`${what} did not happen (CLI exit code ${String(run.child.exitCode)}):\n${run.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** Defines the suite of one face: one test per kill point, in order, and the report. */
 export function interruptedSuite(face: InterruptedFace): void {
   const volumes = new TestVolumes(`e2e-killed-${face.section}`);
@@ -207,12 +196,13 @@ export function interruptedSuite(face: InterruptedFace): void {
           armed = point.seize;
           seized = false;
           const run = await startCli(stack, [point.command, "--yes", "--skip-preview"], mark);
-          await until(
+          await waitFor(
             () =>
               seized &&
               (point.seize.when === "before" ||
                 proxy.exchanges.slice(answered).some((e) => point.seize.matches(e.method, e.path))),
             `the ${point.seize.when === "before" ? "request" : "answer"} the run is killed at (${point.name})`,
+            180_000,
             run,
           );
           process.kill(-run.group, "SIGKILL");

@@ -21,6 +21,7 @@
 import type { CinderClient } from "../../cinder/client";
 import {
   type Attachment,
+  type Connector,
   createAttachment,
   deleteAttachment,
   listAttachments,
@@ -135,7 +136,7 @@ async function findOwn(
           IN_THE_MAKING.includes(a.status) &&
           !request.isClaimed?.(a.id) &&
           (a.instanceUuid ?? undefined) === (inputs.instanceUuid ?? undefined) &&
-          (inputs.mode === undefined || a.attachMode === undefined || a.attachMode === inputs.mode),
+          modeFits(a, inputs),
       );
       if (mine.length > 1) {
         throw new AmbiguousAttachmentError(
@@ -174,13 +175,7 @@ async function finish(
   // Reserved but not connected: the connection failed or is still being made. attachment-update with
   // the same connector is what the create itself would have done; Cinder serializes it per volume and host.
   try {
-    const { connector } = inputs;
-    const connected = await untilAnswered(
-      () => updateAttachment(client, found.id, connector, { mode: inputs.mode }),
-      deadline,
-      options.pollIntervalMs,
-    );
-    return { attachment: connected, status: "attaching" };
+    return await connectAgain(client, found.id, inputs.connector, inputs, deadline, options);
   } catch (err) {
     const removed = await removeQuietly(client, found.id, deadline, options);
     throw new AttachmentCreateFailedError(
@@ -188,6 +183,34 @@ async function finish(
         `attachment ${found.id} without connecting it, and connecting it failed too (${errorMessage(err)}); ${removed}`,
     );
   }
+}
+
+/**
+ * Whether an attachment Cinder lists has the mode these inputs ask for, as far as either side says
+ * one (Cinder shows no mode below 3.54; inputs without one take what the volume gives).
+ */
+export function modeFits(attachment: Attachment, inputs: VolumeAttachmentInputs): boolean {
+  return inputs.mode === undefined || attachment.attachMode === undefined || attachment.attachMode === inputs.mode;
+}
+
+/**
+ * Connects an attachment a create made (or left) with the create's connector (attachment-update),
+ * what the create itself does; resent until Cinder answers or `deadline`.
+ */
+export async function connectAgain(
+  client: CinderClient,
+  id: string,
+  connector: Connector,
+  inputs: VolumeAttachmentInputs,
+  deadline: number,
+  options: ReliabilityOptions,
+): Promise<CreateOutcome> {
+  const connected = await untilAnswered(
+    () => updateAttachment(client, id, connector, { mode: inputs.mode }),
+    deadline,
+    options.pollIntervalMs,
+  );
+  return { attachment: connected, status: "attaching" };
 }
 
 /** Deletes an attachment the create made; says what became of it. */

@@ -14,13 +14,13 @@
  * Without an instance nothing is listed: an attachment in the making without one cannot be told from
  * another host's.
  */
-import { type Attachment, listAttachments, updateAttachment } from "../../cinder/attachments";
+import { type Attachment, listAttachments } from "../../cinder/attachments";
 import type { CinderClient } from "../../cinder/client";
 import { untilAnswered } from "../../cinder/retry";
 import type { ReliabilityOptions } from "../../config/reliability";
 import { AmbiguousAttachmentError } from "../errors";
 import type { VolumeAttachmentInputs } from "../shape";
-import type { CreateOutcome } from "./create";
+import { type CreateOutcome, connectAgain, modeFits } from "./create";
 
 /**
  * The attachments of a volume that an interrupted create with these inputs may have left: for its
@@ -36,7 +36,7 @@ export function orphanCandidates(
     (a) =>
       a.instanceUuid === inputs.instanceUuid &&
       !isClaimed(a.id) &&
-      (inputs.mode === undefined || a.attachMode === undefined || a.attachMode === inputs.mode) &&
+      modeFits(a, inputs) &&
       (inputs.connector
         ? a.status === "attaching" && a.connectionInfo !== undefined
         : a.status === "reserved" && a.connectionInfo === undefined),
@@ -83,11 +83,5 @@ export async function adoptOrphan(
 ): Promise<CreateOutcome> {
   const { connector } = inputs;
   if (!connector) return { attachment: orphan, status: orphan.status };
-  const deadline = Date.now() + options.waitTimeoutMs;
-  const connected = await untilAnswered(
-    () => updateAttachment(client, orphan.id, connector, { mode: inputs.mode }),
-    deadline,
-    options.pollIntervalMs,
-  );
-  return { attachment: connected, status: "attaching" };
+  return connectAgain(client, orphan.id, connector, inputs, Date.now() + options.waitTimeoutMs, options);
 }
