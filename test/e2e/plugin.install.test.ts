@@ -4,7 +4,6 @@
  * the engine without any `plugins` block: `pulumi package get-schema cinder` answers the checked-in
  * schema, and a Pulumi YAML program (the real YAML language host) reserves and releases a volume.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,22 +11,13 @@ import { cinder, parseListIds } from "../support/cinderCli";
 import { ensurePlugin } from "../support/plugin";
 import { stackEnv } from "../support/stack";
 import { engineEnv, getEngine, repoRoot } from "./support/engine";
+import { runCommand } from "./support/exec";
 import { cinderSuite } from "./support/lifecycle";
 
 jest.setTimeout(240_000);
 
 const INSTANCE = "7e6d5c4b-3a29-4817-9605-f4e3d2c1b0a9";
 const suite = cinderSuite("e2e-install");
-
-function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(file, args, { cwd, env, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
-      err
-        ? reject(new Error(`${path.basename(file)} ${args.join(" ")}: ${err.message}\n${stdout}\n${stderr}`))
-        : resolve(stdout),
-    ),
-  );
-}
 
 test("pulumi plugin install takes the tarball; the engine then finds the plugin by name for get-schema and for a YAML program", async () => {
   const dir = path.dirname(ensurePlugin());
@@ -44,7 +34,7 @@ test("pulumi plugin install takes the tarball; the engine then finds the plugin 
     PULUMI_BACKEND_URL: `file://${project}`,
     PATH: `${engine.binDir}:${process.env["PATH"] ?? ""}`,
   };
-  const pulumi = (args: string[]) => run(engine.pulumi, args, project, env);
+  const pulumi = (args: string[]) => runCommand(engine.pulumi, args, project, env);
   try {
     await pulumi(["plugin", "install", "resource", "cinder", version, "--file", path.join(dir, tarball as string)]);
     expect(await pulumi(["plugin", "ls"])).toMatch(

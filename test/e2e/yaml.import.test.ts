@@ -3,7 +3,6 @@
  * cinder CLI made, and the YAML language host (its GenerateProgram) writes the resource as YAML. A
  * program made of that output and the project's header then previews with no change, and destroys.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,22 +11,13 @@ import { cinder, cinderAttach, parseListIds } from "../support/cinderCli";
 import { ensurePlugin } from "../support/plugin";
 import { engineEnv, getEngine } from "./support/engine";
 import { PLUGIN_ATTACHMENT_TYPE, localCinderConfig } from "./support/examples";
+import { runCommand } from "./support/exec";
 import { cinderSuite } from "./support/lifecycle";
 
 jest.setTimeout(180_000);
 
 const INSTANCE = "6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d";
 const suite = cinderSuite("e2e-yaml-import");
-
-function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(file, args, { cwd, env, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
-      err
-        ? reject(new Error(`${path.basename(file)} ${args.join(" ")}: ${err.message}\n${stdout}\n${stderr}`))
-        : resolve(stdout),
-    ),
-  );
-}
 
 /** What the YAML host generated for one resource. */
 interface GeneratedResource {
@@ -52,7 +42,7 @@ test("pulumi import --out writes YAML declaring the attachment the cinder CLI ma
     PULUMI_BACKEND_URL: `file://${project}`,
     PATH: `${engine.binDir}:${process.env["PATH"] ?? ""}`,
   };
-  const pulumi = (args: string[]) => run(engine.pulumi, args, project, env);
+  const pulumi = (args: string[]) => runCommand(engine.pulumi, args, project, env);
   const header = [
     "name: yaml-import",
     "runtime: yaml",
