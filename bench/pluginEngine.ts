@@ -1,13 +1,14 @@
 /**
  * What part 2 needs for the resource plugin's face beside the dynamic provider's: the Pulumi YAML
- * program of N `cinder:index:VolumeAttachment`s on the built plugin (`plugins.providers[].path`),
+ * program of N `cinder:index:VolumeAttachment`s on the built plugin (`plugins.providers[].path` and
+ * `version`),
  * how to recognise the plugin process in /proc, and the state each face leaves per attachment
  * (`pulumi stack export`).
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { PLUGIN_DIR, PLUGIN_TYPE } from "../test/support/plugin";
+import { PLUGIN_DIR, PLUGIN_TYPE, PLUGIN_VERSION } from "../test/support/plugin";
 
 /** Which face of the provider a stack's program uses. */
 export type EngineFace = "dynamic" | "plugin";
@@ -25,33 +26,35 @@ export function benchConnector(i: number): { initiator: string; ip: string; host
 
 /**
  * Writes `workDir/Pulumi.yaml`: project `project`, runtime yaml, the plugin from its built folder,
- * one VolumeAttachment per volume for the first `n` volumes (JSON is YAML: no quoting to get wrong).
+ * one VolumeAttachment per volume for the first `n` volumes, the i-th with `connector(i)` (JSON is
+ * YAML: no quoting to get wrong).
  */
 export async function writeYamlProgram(
   workDir: string,
   project: string,
   volumes: readonly string[],
   n: number,
+  connector: (i: number) => Record<string, string> = benchConnector,
 ): Promise<void> {
   const resources: Record<string, unknown> = {};
   for (let i = 0; i < n; i += 1) {
     resources[`data-${i}`] = {
       type: PLUGIN_TYPE,
-      properties: { volumeId: volumes[i], connector: benchConnector(i) },
+      properties: { volumeId: volumes[i], connector: connector(i) },
     };
   }
   const program = {
     name: project,
     runtime: "yaml",
-    plugins: { providers: [{ name: "cinder", path: PLUGIN_DIR }] },
+    plugins: { providers: [{ name: "cinder", path: PLUGIN_DIR, version: PLUGIN_VERSION }] },
     resources,
   };
   await fs.writeFile(path.join(workDir, "Pulumi.yaml"), `${JSON.stringify(program, null, 2)}\n`);
 }
 
-/** Whether a process (its argv) is the built plugin of this repository: `node <PLUGIN_DIR>/pulumi-resource-cinder.mjs ...`. */
+/** Whether a process (its argv) is the built plugin of this repository: `node <PLUGIN_DIR>/pulumi-resource-cinder.cjs ...`. */
 export function isPluginProcess(argv: readonly string[]): boolean {
-  const entry = path.join(PLUGIN_DIR, "pulumi-resource-cinder.mjs");
+  const entry = path.join(PLUGIN_DIR, "pulumi-resource-cinder.cjs");
   return argv.slice(1).includes(entry);
 }
 

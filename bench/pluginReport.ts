@@ -82,7 +82,7 @@ export function startupSection(result: StartupResult): string {
     "## Start-up of the resource plugin",
     "",
     `${result.starts.length} starts of \`dist/plugin/pulumi-resource-cinder/pulumi-resource-cinder\` (the launcher: ` +
-      "`exec node pulumi-resource-cinder.mjs`), each after one start not recorded, interleaved with `node -e 0`. " +
+      "`exec node pulumi-resource-cinder.cjs`), each after one start not recorded, interleaved with `node -e 0`. " +
       "Times from the spawn: to the port printed on stdout, to the answer of the first GetPluginInfo (a new gRPC " +
       "connection), and to the answer of the first Configure (which loads the core, noauth settings). RSS: the " +
       "process's VmRSS (VmHWM) right after Configure.",
@@ -109,8 +109,9 @@ export function startupSection(result: StartupResult): string {
     `Target: serving within ${STARTUP_TARGET_MS} ms: **${serving <= STARTUP_TARGET_MS ? "met" : "missed"}** ` +
       `(${ms(serving)}; ${ms(serving - floor)} above the \`node -e 0\` floor). RSS after Configure: ` +
       `${mib(median(pick((s) => s.rssBytes)))} (peak ${mib(median(pick((s) => s.hwmBytes)))}). ` +
-      `Loaded at start (entry and its static imports): ${result.bundle.length} files, ${kib(loaded)} ` +
-      `(${result.bundle.map((f) => `${f.file} ${kib(f.bytes)}`).join(", ")}); the core comes later, on Configure.`,
+      `The plugin folder, read at every start: ${result.bundle.length} files, ${kib(loaded)} ` +
+      `(${result.bundle.map((f) => `${f.file} ${kib(f.bytes)}`).join(", ")}); the bundle is compiled with V8's code ` +
+      "cache the build wrote (`bundle.cjs.cache`), its modules evaluated when first imported (the core on Configure).",
     "",
   ].join("\n");
 }

@@ -6,7 +6,7 @@
  * the floor of any Node.js process.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import * as grpc from "@grpc/grpc-js";
@@ -105,18 +105,11 @@ export async function nodeFloor(): Promise<number> {
   return performance.now() - started;
 }
 
-/** The files of the bundle that the start-up loads (the entry and its static imports, transitively), and their sizes. */
+/** The files of the plugin folder, which the start-up reads all of (launcher, entry, bundle, code cache), and their sizes. */
 function bundleFiles(): { file: string; bytes: number }[] {
-  const seen = new Map<string, number>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    const text = readFileSync(path.join(PLUGIN_DIR, file), "utf8");
-    seen.set(file, Buffer.byteLength(text));
-    // Static imports only (`import ... from"./chunk.mjs"`); `import("./x.mjs")` loads later, on demand.
-    for (const match of text.matchAll(/from\s*"\.\/([^"]+\.mjs)"/g)) if (match[1]) visit(match[1]);
-  };
-  visit("pulumi-resource-cinder.mjs");
-  return [...seen].map(([file, bytes]) => ({ file, bytes }));
+  return readdirSync(PLUGIN_DIR)
+    .sort()
+    .map((file) => ({ file, bytes: statSync(path.join(PLUGIN_DIR, file)).size }));
 }
 
 /** `starts` measured starts of the plugin, each followed by a `node -e 0`. */

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 import { cinder, cinderAttach, parseListIds } from "../support/cinderCli";
-import { ensurePlugin } from "../support/plugin";
+import { PLUGIN_VERSION, ensurePlugin } from "../support/plugin";
 import { engineEnv, getEngine } from "./support/engine";
 import { PLUGIN_ATTACHMENT_TYPE, localCinderConfig } from "./support/examples";
 import { runCommand } from "./support/exec";
@@ -50,6 +50,7 @@ test("pulumi import --out writes YAML declaring the attachment the cinder CLI ma
     "  providers:",
     "    - name: cinder",
     `      path: ${ensurePlugin()}`,
+    `      version: ${PLUGIN_VERSION}`,
     "",
   ].join("\n");
   try {

@@ -4,7 +4,7 @@
  * use it to drive the plugin face without the engine in between.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
@@ -16,6 +16,12 @@ import { REPO_ROOT } from "./stack";
 
 /** The built plugin folder (what `plugins.providers[].path` points at). */
 export const PLUGIN_DIR = join(REPO_ROOT, "dist", "plugin", "pulumi-resource-cinder");
+/**
+ * The plugin's version (the package's), as a project's `plugins.providers[].version` names it: with
+ * it the YAML host caches the plugin's schema instead of starting a plugin process to read it.
+ */
+export const PLUGIN_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string })
+  .version;
 /** The type token the plugin serves. */
 export const PLUGIN_TYPE = "cinder:index:VolumeAttachment";
 
@@ -33,8 +39,14 @@ function newestMtime(path: string): number {
 
 /** Builds the plugin (scripts/plugin/build.mjs, under the build lock) when it is missing or older than its sources. */
 export function ensurePlugin(): string {
-  const bundle = join(PLUGIN_DIR, "pulumi-resource-cinder.mjs");
-  const sources = ["provider/src", "provider/cmd", "package.json", "scripts/plugin/build.mjs"];
+  const bundle = join(PLUGIN_DIR, "bundle.cjs");
+  const sources = [
+    "provider/src",
+    "provider/cmd",
+    "package.json",
+    "scripts/plugin/build.mjs",
+    "scripts/plugin/loader.cjs",
+  ];
   const newest = Math.max(...sources.map((source) => newestMtime(join(REPO_ROOT, source))));
   if (!existsSync(bundle) || statSync(bundle).mtimeMs < newest) {
     mkdirSync(join(REPO_ROOT, ".local"), { recursive: true });
