@@ -1,8 +1,10 @@
 /**
- * Our side of the comparison with the Terraform peer: the `pulumi` CLI run as a user runs it
- * (`pulumi up --yes`, `preview`, `refresh --yes`, `destroy --yes`) on a TypeScript program of N
- * `VolumeAttachment`s (the dynamic provider), in a project folder of its own. The stack is made and
- * configured through the Automation API (not timed); the timed commands are CLI processes.
+ * Our sides of the comparison with the Terraform peer: the `pulumi` CLI run as a user runs it
+ * (`pulumi up --yes`, `preview`, `refresh --yes`, `destroy --yes`) on N attachments, in a project
+ * folder of its own, through either face: a TypeScript program of N `VolumeAttachment`s (the dynamic
+ * provider), or a Pulumi YAML program of N `cinder:index:VolumeAttachment`s (the resource plugin,
+ * rewritten for each N). The stack is made and configured through the Automation API (not timed);
+ * the timed commands are CLI processes.
  */
 import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
@@ -11,8 +13,14 @@ import { performance } from "node:perf_hooks";
 import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { BENCH_PROJECT, removeBackendLeftovers } from "./engine";
 import type { EngineInfo } from "./env";
+import { type EngineFace, benchConnector, writeYamlProgram } from "./pluginEngine";
 
-/** The program: one attachment per volume of the `volumes` config (a JSON list), connectors (and mountpoint) as the peer's. */
+/** The i-th attachment's connector on our sides, as the peer's (`os-attach` needs a mountpoint). */
+export function peerConnector(i: number): Record<string, string> {
+  return { ...benchConnector(i), mountpoint: "/dev/vdb" };
+}
+
+/** The TypeScript program: one attachment per volume of the `volumes` config (a JSON list), connectors as {@link peerConnector}. */
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { VolumeAttachment } from "pulumi-cinder-attachment";
 
@@ -55,26 +63,38 @@ export interface CliResult {
 export class PulumiProject {
   private constructor(
     private readonly engine: EngineInfo,
+    /** Which face the program uses: `dynamic` (TypeScript) or `plugin` (YAML). */
+    readonly face: EngineFace,
     /** The project folder (under the repository, so the program resolves the package by name). */
     readonly dir: string,
     private readonly stack: Stack,
   ) {}
 
-  /** Writes the project into `dir` and makes stack `stackName` of it with `config`. */
-  static async create(engine: EngineInfo, dir: string, stackName: string, config: ConfigMap): Promise<PulumiProject> {
+  /** Writes `face`'s project into `dir` and makes stack `stackName` of it with `config`. */
+  static async create(
+    engine: EngineInfo,
+    face: EngineFace,
+    dir: string,
+    stackName: string,
+    config: ConfigMap,
+  ): Promise<PulumiProject> {
     await fs.mkdir(dir, { recursive: true });
-    await fs.writeFile(
-      path.join(dir, "Pulumi.yaml"),
-      `name: ${BENCH_PROJECT}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
-    );
-    await fs.writeFile(path.join(dir, "index.ts"), PROGRAM);
-    await fs.writeFile(path.join(dir, "tsconfig.json"), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+    if (face === "plugin") {
+      await writeYamlProgram(dir, BENCH_PROJECT, [], 0, peerConnector);
+    } else {
+      await fs.writeFile(
+        path.join(dir, "Pulumi.yaml"),
+        `name: ${BENCH_PROJECT}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
+      );
+      await fs.writeFile(path.join(dir, "index.ts"), PROGRAM);
+      await fs.writeFile(path.join(dir, "tsconfig.json"), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+    }
     const stack = await LocalWorkspace.createOrSelectStack(
       { stackName, workDir: dir },
       { pulumiCommand: await PulumiCommand.get({ root: engine.root }) },
     );
     await stack.setAllConfig(config);
-    return new PulumiProject(engine, dir, stack);
+    return new PulumiProject(engine, face, dir, stack);
   }
 
   /** The stack's name. */
@@ -82,9 +102,10 @@ export class PulumiProject {
     return this.stack.name;
   }
 
-  /** Sets the volumes the program attaches (not timed). */
+  /** Sets the volumes the program attaches (not timed): the TypeScript program's config, or the YAML program itself. */
   async setVolumes(volumes: readonly string[]): Promise<void> {
-    await this.stack.setConfig("volumes", { value: JSON.stringify(volumes) });
+    if (this.face === "plugin") await writeYamlProgram(this.dir, BENCH_PROJECT, volumes, volumes.length, peerConnector);
+    else await this.stack.setConfig("volumes", { value: JSON.stringify(volumes) });
   }
 
   /** Runs `pulumi <args>` on the stack, as a terminal runs it; resolves with its wall time, exit code and output. */

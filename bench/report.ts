@@ -17,7 +17,8 @@ import {
 import type { StartupResult } from "./startup";
 import { OP_INFO, OP_NAMES, type OpName, type OperationsResult } from "./operations";
 import { median, mib, ms, quantile, ratio, seconds, table } from "./stats";
-import { COMMAND_NAMES, COMMANDS, type VersusRun } from "./versus";
+import { peerSection, peerTargets } from "./peerReport";
+import type { VersusRun } from "./versus";
 
 /** Everything one run measured. */
 export interface BenchResults {
@@ -493,94 +494,8 @@ function targetsSection(results: BenchResults): string {
   }
   out.push(...growthTargets(faceGrowths(results)));
   out.push(...pluginTargets(results.operations, results.startup, results.engine, results.pluginEngine));
+  out.push(...peerTargets(results.peer ?? []));
   out.push("");
-  return out.join("\n");
-}
-
-/** Part 4: each command of ours against the peer's, by N. */
-function peerSection(runs: VersusRun[], machine: MachineFacts): string {
-  const sizes = [...new Set(runs.map((r) => r.n))].sort((a, b) => a - b);
-  const repeats = Math.max(
-    ...runs.map((r) => runs.filter((o) => o.side === r.side && o.command === r.command && o.n === r.n).length),
-  );
-  const out: string[] = [
-    "## 4. Against the Terraform peer",
-    "",
-    `OpenTofu ${machine["OpenTofu"] ?? "?"} with terraform-provider-openstack ${machine["terraform-provider-openstack"] ?? "?"} ` +
-      "(both built from source by `scripts/peer.sh`, the provider given through the CLI config's `dev_overrides`), " +
-      "one `openstack_blockstorage_volume_attach_v3` per volume (`count`), against our `pulumi` CLI on a TypeScript " +
-      "program of N `VolumeAttachment`s (the dynamic provider, `PULUMI_NODEJS_TRANSPILE_ONLY`), on the same volumes of " +
-      "the Keystone-backed Cinder, with the same connectors (host, initiator, IP, mountpoint: `os-attach` requires " +
-      "one), both as the stack's admin user: the peer's resource finds the attachment it made by the volume's " +
-      "`attachments[].host_name`, which Cinder shows to admins only, so as the demo user " +
-      '(a project member) its `apply` attaches the volume and then fails with "Unable to determine attachment ID". For each N, ' +
-      "one side's cycle, then the other's (which goes first alternates by repeat): `tofu apply -auto-approve`, " +
-      "`tofu plan -detailed-exitcode` (must show no change), `tofu apply -refresh-only -auto-approve`, " +
-      "`tofu destroy -auto-approve` against `pulumi up --yes` (preview included, as a user runs it), " +
-      "`pulumi preview --expect-no-changes`, `pulumi refresh --yes`, `pulumi destroy --yes`. After every `up`/`apply` " +
-      "Cinder must hold N attached attachments of the volumes, after every cycle none. Wall time: the command's " +
-      `process, median of ${repeats} repeat${repeats === 1 ? "" : "s"} (each in brackets). Requests: counted by ` +
-      "recording proxies in front of Cinder (both sides' block-storage endpoint set to it: `cinder:endpoint`, " +
-      "`endpoint_overrides.volumev3`) and Keystone (`OS_AUTH_URL`, `cinder:authUrl`); Keystone's in brackets: of them " +
-      "token requests. Ratio: our median wall time over the peer's.",
-    "",
-  ];
-  const rows: string[][] = [];
-  const at = (side: string, command: string, n: number) =>
-    runs.filter((r) => r.side === side && r.command === command && r.n === n);
-  const wall = (group: VersusRun[]) =>
-    `${seconds(median(group.map((r) => r.wallMs)))}${group.length > 1 ? ` (${group.map((r) => (r.wallMs / 1000).toFixed(2)).join(", ")})` : ""}`;
-  const counts = (group: VersusRun[], pick: (r: VersusRun) => number) => [...new Set(group.map(pick))].join("/");
-  for (const command of COMMAND_NAMES) {
-    for (const n of sizes) {
-      const peer = at("peer", command, n);
-      const ours = at("ours", command, n);
-      if (peer.length === 0 && ours.length === 0) continue;
-      rows.push([
-        COMMANDS[command].label,
-        String(n),
-        wall(peer),
-        counts(peer, (r) => r.cinderRequests),
-        `${counts(peer, (r) => r.keystoneRequests)} (${counts(peer, (r) => r.tokenRequests)})`,
-        wall(ours),
-        counts(ours, (r) => r.cinderRequests),
-        `${counts(ours, (r) => r.keystoneRequests)} (${counts(ours, (r) => r.tokenRequests)})`,
-        ratio(median(ours.map((r) => r.wallMs)) / median(peer.map((r) => r.wallMs))),
-      ]);
-    }
-  }
-  out.push(
-    table(
-      [
-        "command",
-        "N",
-        "OpenTofu wall",
-        "its Cinder requests",
-        "its Keystone requests (tokens)",
-        "ours wall",
-        "our Cinder requests",
-        "our Keystone requests (tokens)",
-        "ours / peer",
-      ],
-      rows,
-    ),
-    "",
-  );
-  const n = sizes[0];
-  if (n !== undefined) {
-    const detail: string[][] = [];
-    for (const command of COMMAND_NAMES) {
-      for (const side of ["peer", "ours"] as const) {
-        const first = at(side, command, n).find((r) => r.serverErrors === 0) ?? at(side, command, n)[0];
-        if (!first) continue;
-        const kinds = Object.entries(first.cinderByKind)
-          .map(([kind, k]) => `${k}× ${kind}`)
-          .join(", ");
-        detail.push([COMMANDS[command].label, side === "peer" ? "OpenTofu" : "ours", kinds || "none"]);
-      }
-    }
-    out.push(`What each sent to Cinder at N = ${n}:`, "", table(["command", "side", "Cinder requests"], detail), "");
-  }
   return out.join("\n");
 }
 

@@ -1,10 +1,12 @@
 /**
- * Part 4: against the Terraform peer. For each N, our `pulumi up --yes` / `preview` / `refresh --yes`
- * / `destroy --yes` of N attachments (dynamic provider, TypeScript program) and OpenTofu's `apply` /
- * `plan` / `apply -refresh-only` / `destroy` of N `openstack_blockstorage_volume_attach_v3`, on the
- * same volumes of the Keystone-backed Cinder, both as the stack's admin user (see adminUserEnv), one side's cycle after the other's (which side goes
- * first alternates by repeat). Both sides' Cinder and Keystone requests go through recording
- * proxies; after every cycle Cinder must hold no attachment of the volumes.
+ * Part 4: against the Terraform peer. For each N, our `pulumi up --yes` / `preview` / `refresh --yes
+ * --skip-preview` / `destroy --yes` of N attachments through each face (the dynamic provider from a
+ * TypeScript program, the resource plugin from a YAML program) and OpenTofu's `apply` / `plan` /
+ * `apply -refresh-only` / `destroy` of N `openstack_blockstorage_volume_attach_v3`, on the same
+ * volumes of the Keystone-backed Cinder, all as the stack's admin user (see adminUserEnv), one
+ * side's cycle after another's (the order rotates by repeat). Every side's Cinder and Keystone
+ * requests go through recording proxies; after every cycle Cinder must hold no attachment of the
+ * volumes.
  */
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
@@ -17,12 +19,16 @@ import { registerCleanup } from "./cleanup";
 import { type EngineInfo, repoRoot, stackSetting, viaOrigin } from "./env";
 import { adminStackConfig, adminUserEnv } from "./keystone";
 import { type CliResult, PulumiProject } from "./ours";
+import type { EngineFace } from "./pluginEngine";
 import { mapLimit } from "./stats";
 import { type TofuInstall, TofuWorkspace } from "./tofu";
 import { releaseVolume } from "./volumes";
 
-/** Which tool ran a command. */
-export type Side = "ours" | "peer";
+/** Which tool ran a command: our CLI through one face, or the peer. */
+export type Side = EngineFace | "peer";
+
+/** The sides, in the order of the first repeat. */
+export const SIDES: readonly Side[] = ["dynamic", "plugin", "peer"];
 
 /** The four commands, by our name; the peer's equivalents are in {@link COMMANDS}. */
 export const COMMAND_NAMES = ["up", "preview", "refresh", "destroy"] as const;
@@ -36,9 +42,11 @@ export const COMMANDS: Record<CommandName, { label: string; ours: string[]; peer
     ours: ["preview", "--expect-no-changes"],
     peer: ["plan", "-input=false", "-detailed-exitcode"],
   },
+  // `pulumi refresh --yes` reads every resource twice (its preview, then the refresh); tofu's
+  // `apply -refresh-only` reads once, as `--skip-preview` does.
   refresh: {
     label: "apply -refresh-only / refresh",
-    ours: ["refresh", "--yes"],
+    ours: ["refresh", "--yes", "--skip-preview"],
     peer: ["apply", "-refresh-only", "-auto-approve", "-input=false"],
   },
   destroy: { label: "destroy", ours: ["destroy", "--yes"], peer: ["destroy", "-auto-approve", "-input=false"] },
@@ -91,9 +99,9 @@ export function requestKind(exchange: Pick<Exchange, "method" | "path" | "reques
   }
 }
 
-/** Both sides' working folders and the proxies in front of Cinder and Keystone. */
+/** Every side's working folder and the proxies in front of Cinder and Keystone. */
 interface Sides {
-  readonly ours: PulumiProject;
+  readonly ours: Record<EngineFace, PulumiProject>;
   readonly peer: TofuWorkspace;
   readonly cinder: CinderProxy;
   readonly keystone: CinderProxy;
@@ -108,17 +116,19 @@ export async function runVersus(options: VersusOptions): Promise<VersusRun[]> {
   const cinderEndpoint = viaOrigin(stackSetting("CINDER_KEYSTONE_ENDPOINT"), cinder.url);
   const authUrl = viaOrigin(stackSetting("KEYSTONE_URL"), keystone.url);
 
-  let ours: PulumiProject | undefined;
+  const ours: PulumiProject[] = [];
   const peer = new TofuWorkspace(options.tofu, path.join(root, "tofu"));
   let clean = false;
   const teardown = async () => {
-    if (!clean) {
-      await ours?.run(COMMANDS.destroy.ours).catch(() => undefined);
-      if ((await peer.stateResources()) > 0) await peer.run(COMMANDS.destroy.peer).catch(() => undefined);
+    for (const project of ours) {
+      if (!clean) await project.run(COMMANDS.destroy.ours).catch(() => undefined);
+      await project.remove(!clean).catch((err: unknown) => {
+        options.log(
+          `peer: removing stack ${project.stackName} failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      });
     }
-    await ours?.remove(!clean).catch((err: unknown) => {
-      options.log(`peer: removing stack ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
-    });
+    if (!clean && (await peer.stateResources()) > 0) await peer.run(COMMANDS.destroy.peer).catch(() => undefined);
     await fs.rm(root, { recursive: true, force: true });
     await Promise.all([cinder.close(), keystone.close()]);
   };
@@ -131,15 +141,30 @@ export async function runVersus(options: VersusOptions): Promise<VersusRun[]> {
       "cinder:authUrl": { value: authUrl },
       "cinder:endpoint": { value: cinderEndpoint },
     };
-    ours = await PulumiProject.create(options.engine, path.join(root, "pulumi"), name, config);
-    const sides: Sides = { ours, peer, cinder, keystone };
+    const project = async (face: EngineFace) => {
+      const created = await PulumiProject.create(
+        options.engine,
+        face,
+        path.join(root, face),
+        `${name}-${face}`,
+        config,
+      );
+      ours.push(created);
+      return created;
+    };
+    const sides: Sides = {
+      ours: { dynamic: await project("dynamic"), plugin: await project("plugin") },
+      peer,
+      cinder,
+      keystone,
+    };
     for (let r = 0; r < options.repeats; r += 1) {
       for (const n of options.sizes) {
         const volumes = options.volumes.slice(0, n);
         if (volumes.length < n) throw new Error(`peer: ${n} volumes needed, ${volumes.length} made`);
-        await ours.setVolumes(volumes);
+        await Promise.all([sides.ours.dynamic.setVolumes(volumes), sides.ours.plugin.setVolumes(volumes)]);
         await peer.write({ volumes, cinderEndpoint, auth: adminUserEnv(authUrl) });
-        const order: Side[] = r % 2 === 0 ? ["ours", "peer"] : ["peer", "ours"];
+        const order = SIDES.map((_, i) => SIDES[(i + r) % SIDES.length] as Side);
         for (const side of order) runs.push(...(await cycleWithRetries(sides, side, volumes, options)));
       }
     }
@@ -173,8 +198,8 @@ async function cycleWithRetries(
       const message = err instanceof Error ? err.message : String(err);
       const why = message.split("\n")[0] ?? message;
       options.log(`peer: ${side} N=${volumes.length} disturbed (${message}); cleaning up and running it again`);
-      if (side === "ours") await sides.ours.run(COMMANDS.destroy.ours).catch(() => undefined);
-      else await sides.peer.run(COMMANDS.destroy.peer).catch(() => undefined);
+      if (side === "peer") await sides.peer.run(COMMANDS.destroy.peer).catch(() => undefined);
+      else await sides.ours[side].run(COMMANDS.destroy.ours).catch(() => undefined);
       await mapLimit(volumes, 2, (id) => releaseVolume(options.client, id));
       if (attempt >= 3) {
         throw new Error(`peer: ${side} N=${volumes.length} disturbed ${attempt} times: ${why}`, { cause: err });
@@ -193,11 +218,13 @@ async function cycle(
   for (const command of COMMAND_NAMES) {
     const cinderMark = sides.cinder.exchanges.length;
     const keystoneMark = sides.keystone.exchanges.length;
-    const args = COMMANDS[command][side];
-    const result: CliResult = side === "ours" ? await sides.ours.run(args) : await sides.peer.run(args);
+    const args = side === "peer" ? COMMANDS[command].peer : COMMANDS[command].ours;
+    const result: CliResult = side === "peer" ? await sides.peer.run(args) : await sides.ours[side].run(args);
     if (result.code !== 0) {
       const tail = result.output.trim().split("\n").slice(-15).join("\n");
-      throw new Error(`${side === "ours" ? "pulumi" : "tofu"} ${args.join(" ")} exited ${result.code}\n${tail}`);
+      throw new Error(
+        `${side === "peer" ? "tofu" : `pulumi (${side})`} ${args.join(" ")} exited ${result.code}\n${tail}`,
+      );
     }
     await Promise.all([sides.cinder.idle(), sides.keystone.idle()]);
     const seen = sides.cinder.exchanges.slice(cinderMark);
