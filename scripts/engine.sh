@@ -8,6 +8,8 @@
 #     pulumi-resource-pulumi-nodejs   launcher for Node dynamic providers
 #     pulumi-analyzer-policy-nodejs   launcher for Node policy packs
 #     plugin-watchdog.js              preloaded into their node processes: exit once the engine is gone
+#     node-compile-cache.js           preloaded too: V8's code cache of their modules, kept across processes
+#     plugin-main.js                  the launchers' main module
 # Each piece is rebuilt only when missing or stale, written under a temporary name and renamed into
 # place, so the script is idempotent, safe to run concurrently (it takes a lock), and takes well
 # under a second when everything is cached. Progress goes to stderr; the LAST line of stdout is the
@@ -128,8 +130,8 @@ build_module_binary yaml pulumi-language-yaml . \
 require_engine_version sdkgen
 build_module_binary sdkgen pulumi-cinder-sdkgen . ""
 
-# --- launchers (shell scripts) and the watchdog they and the language host preload into node -----
-for name in plugin-watchdog.js plugin-main.js pulumi-resource-pulumi-nodejs pulumi-analyzer-policy-nodejs; do
+# --- launchers (shell scripts), the watchdog and the compile cache they and the host preload -------
+for name in plugin-watchdog.js node-compile-cache.js plugin-main.js pulumi-resource-pulumi-nodejs pulumi-analyzer-policy-nodejs; do
 	src="$ENGINE_REPO/scripts/engine/$name"
 	dst="$ENGINE_BIN/$name"
 	if [ -x "$dst" ] && cmp -s "$src" "$dst"; then

@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"syscall"
@@ -95,27 +94,17 @@ type children struct {
 	mu      sync.Mutex
 	closing bool
 	groups  map[int]struct{}
-	// watchdog is the path of the Node preload, "" when it is not installed next to the host.
-	watchdog string
+	// preloads are the `--require` arguments of the Node preloads installed next to the host.
+	preloads []string
 }
 
 func newChildren() *children {
-	c := &children{groups: map[int]struct{}{}}
-	if exe, err := os.Executable(); err == nil {
-		path := filepath.Join(filepath.Dir(exe), watchdogFile)
-		if _, err := os.Stat(path); err == nil {
-			c.watchdog = path
-		}
-	}
-	return c
+	return &children{groups: map[int]struct{}{}, preloads: installedPreloads()}
 }
 
-// nodeArgs are the arguments that come first on a child's node command line: the watchdog preload.
+// nodeArgs are the arguments that come first on a child's node command line: the preloads.
 func (c *children) nodeArgs() []string {
-	if c.watchdog == "" {
-		return nil
-	}
-	return []string{"--require", c.watchdog}
+	return c.preloads
 }
 
 // env adds what the watchdog reads to a child's environment.

@@ -6,6 +6,14 @@
 //   node [--require plugin-watchdog.js] plugin-main.js <request> <launcher name> <engine args...>
 "use strict";
 
+const { existsSync } = require("node:fs");
+const { join } = require("node:path");
+
+// V8's code cache of the modules the script loads (node-compile-cache.js), when installed beside
+// this file: the dynamic provider loads @pulumi/pulumi afresh at every preview and update.
+const compileCache = join(__dirname, "node-compile-cache.js");
+if (existsSync(compileCache)) require(compileCache);
+
 const [node, , request, launcher, ...args] = process.argv;
 let script;
 try {
