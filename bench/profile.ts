@@ -19,6 +19,7 @@ import { BENCH_PROJECT, noauthStackConfig, removeBackendLeftovers } from "./engi
 import { type EngineInfo, repoRoot, viaOrigin } from "./env";
 import { type EngineFace, isPluginProcess, writeYamlProgram } from "./pluginEngine";
 import { median, table } from "./stats";
+import { engineFloor } from "./engineFloor";
 import { nodeFloor, startOnce } from "./startup";
 
 /** What a process of the run is. */
@@ -191,12 +192,17 @@ class ProcessWatch {
   }
 }
 
-/** Wall time of `node -e code` in `cwd`, median of `runs` (after one not counted). */
-async function loadCost(label: string, code: string, runs: number): Promise<LoadCost> {
+/** Wall time of `node <nodeArgs> -e code` in the repository, median of `runs` (after one not counted). */
+async function loadCost(
+  label: string,
+  code: string,
+  runs: number,
+  nodeArgs: readonly string[] = [],
+): Promise<LoadCost> {
   const once = () =>
     new Promise<number>((resolve, reject) => {
       const started = performance.now();
-      const child = spawn("node", ["-e", code], { cwd: repoRoot, stdio: "ignore" });
+      const child = spawn("node", [...nodeArgs, "-e", code], { cwd: repoRoot, stdio: "ignore" });
       child.once("error", reject);
       child.once("exit", (status) =>
         status === 0 ? resolve(performance.now() - started) : reject(new Error(`node -e ${code} exited ${status}`)),
@@ -241,6 +247,12 @@ export async function runProfile(options: ProfileOptions): Promise<ProfileResult
       n,
     ),
     await loadCost(
+      '`require("@pulumi/pulumi")` with the code cache the Node host and the launchers preload (`node-compile-cache.js`)',
+      'require("@pulumi/pulumi")',
+      n,
+      ["--require", path.join(path.dirname(options.engine.pulumi), "node-compile-cache.js")],
+    ),
+    await loadCost(
       `\`require("${sdk}")\` (the SDK the TypeScript program loads)`,
       `require(${JSON.stringify(sdk)})`,
       n,
@@ -259,6 +271,7 @@ export async function runProfile(options: ProfileOptions): Promise<ProfileResult
   const plugin: number[] = [];
   for (let i = 0; i < n; i += 1) plugin.push((await startOnce()).configureMs);
   loads.push({ label: "the plugin: exec to its first Configure answered (bundled core loaded)", ms: median(plugin) });
+  loads.push(...(await engineFloor(options.engine, n)));
   return { faces, loads, loadRuns: n };
 }
 
@@ -465,7 +478,8 @@ export function profileSection(result: ProfileResult, fmt: (ms: number) => strin
     "",
     table(["face", "Cinder requests (arrival → answer)", "Cinder time (sum)", "whole command"], cinderRows),
     "",
-    `Measured alone (median of ${result.loadRuns} after one not counted; \`node -e\` processes in the repository):`,
+    `Measured alone (median of ${result.loadRuns} after one not counted; \`node -e\` processes in the repository; ` +
+      "the last two rows: the engine without either face):",
     "",
     table(
       ["what", "wall"],

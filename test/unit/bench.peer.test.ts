@@ -1,5 +1,6 @@
-/** The bench's Terraform peer: the configuration it writes and how it names the requests it counts. */
+/** The bench's Terraform peer and the engine floor beside it: the configuration it writes, how it names the requests it counts, how it reads a Go init trace. */
 import { tofuConfiguration } from "../../bench/tofu";
+import { goInitMs } from "../../bench/engineFloor";
 import { requestKind } from "../../bench/versus";
 
 const VOLUMES = ["11111111-2222-4333-8444-555555555555", "66666666-7777-4888-9999-000000000000"];
@@ -26,4 +27,13 @@ test("a volume action is counted under its action's name, IDs and queries folded
     "GET /v3/attachments/{id}",
   );
   expect(requestKind({ ...action, requestBody: "not json" })).toBe("POST /v3/volumes/{id}/action");
+});
+
+test("the engine floor sums the clock time of every package's init in a Go init trace", () => {
+  const trace = [
+    "init internal/bytealg @0.004 ms, 0.002 ms clock, 0 bytes, 0 allocs",
+    "init github.com/nbutton23/zxcvbn-go/frequency @61 ms, 42.5 ms clock, 9651856 bytes, 60104 allocs",
+    "v3.248.0",
+  ].join("\n");
+  expect(goInitMs(trace)).toBeCloseTo(42.502, 3);
 });
