@@ -52,6 +52,16 @@ const TSCONFIG = {
   files: ["index.ts"],
 };
 
+/** Writes a TypeScript project of `program` into `dir`, as examples/iscsi-attach is laid out. */
+export async function writeTypeScriptProgram(dir: string, program: string): Promise<void> {
+  await fs.writeFile(
+    path.join(dir, "Pulumi.yaml"),
+    `name: ${BENCH_PROJECT}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
+  );
+  await fs.writeFile(path.join(dir, "index.ts"), program);
+  await fs.writeFile(path.join(dir, "tsconfig.json"), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+}
+
 /** One finished `pulumi` command. */
 export interface CliResult {
   readonly wallMs: number;
@@ -82,12 +92,7 @@ export class PulumiProject {
     if (face === "plugin") {
       await writeYamlProgram(dir, BENCH_PROJECT, [], 0, peerConnector);
     } else {
-      await fs.writeFile(
-        path.join(dir, "Pulumi.yaml"),
-        `name: ${BENCH_PROJECT}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
-      );
-      await fs.writeFile(path.join(dir, "index.ts"), PROGRAM);
-      await fs.writeFile(path.join(dir, "tsconfig.json"), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+      await writeTypeScriptProgram(dir, PROGRAM);
     }
     const stack = await LocalWorkspace.createOrSelectStack(
       { stackName, workDir: dir },

@@ -20,6 +20,7 @@ import { type EngineInfo, repoRoot, viaOrigin } from "./env";
 import { type EngineFace, isPluginProcess, writeYamlProgram } from "./pluginEngine";
 import { median, table } from "./stats";
 import { engineFloor } from "./engineFloor";
+import { writeTypeScriptProgram } from "./ours";
 import { nodeFloor, startOnce } from "./startup";
 
 /** What a process of the run is. */
@@ -75,11 +76,6 @@ new VolumeAttachment("data-0", {
   connector: { initiator: "iqn.1993-08.org.debian:01:bench-0", ip: "192.0.2.20", host: "bench-host-0" },
 });
 `;
-
-const TSCONFIG = {
-  compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", skipLibCheck: true },
-  files: ["index.ts"],
-};
 
 /** Clock ticks of the kernel's process start times (USER_HZ; 100 on Linux). */
 const TICK_MS = 10;
@@ -315,12 +311,7 @@ async function profileFace(face: EngineFace, options: ProfileOptions): Promise<F
     if (face === "plugin") {
       await writeYamlProgram(dir, BENCH_PROJECT, [options.volume], 1);
     } else {
-      await fs.writeFile(
-        path.join(dir, "Pulumi.yaml"),
-        `name: ${BENCH_PROJECT}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
-      );
-      await fs.writeFile(path.join(dir, "index.ts"), TS_PROGRAM);
-      await fs.writeFile(path.join(dir, "tsconfig.json"), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+      await writeTypeScriptProgram(dir, TS_PROGRAM);
     }
     stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: dir }, { pulumiCommand });
     await stack.setAllConfig({
