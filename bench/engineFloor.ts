@@ -12,13 +12,8 @@ import { performance } from "node:perf_hooks";
 import { registerCleanup } from "./cleanup";
 import { removeBackendLeftovers } from "./engine";
 import { type EngineInfo, repoRoot } from "./env";
-import { median } from "./stats";
-
-/** One measured part of the engine: its label and median wall time. */
-export interface FloorCost {
-  readonly label: string;
-  readonly ms: number;
-}
+import type { LoadCost } from "./profile";
+import { warmMedian } from "./stats";
 
 interface Finished {
   readonly ms: number;
@@ -50,13 +45,8 @@ export function goInitMs(trace: string): number {
 }
 
 /** Medians of `runs` (after one not counted) of the CLI's start and of an up of an empty YAML program. */
-export async function engineFloor(engine: EngineInfo, runs: number): Promise<FloorCost[]> {
-  const repeat = async (once: () => Promise<number>) => {
-    await once();
-    const samples: number[] = [];
-    for (let i = 0; i < runs; i += 1) samples.push(await once());
-    return median(samples);
-  };
+export async function engineFloor(engine: EngineInfo, runs: number): Promise<LoadCost[]> {
+  const repeat = (once: () => Promise<number>) => warmMedian(runs, once);
   const version = await repeat(async () => (await run(engine, ["version"], repoRoot, process.env)).ms);
   const init = goInitMs((await run(engine, ["version"], repoRoot, { ...process.env, GODEBUG: "inittrace=1" })).stderr);
 

@@ -18,7 +18,7 @@ import { registerCleanup } from "./cleanup";
 import { BENCH_PROJECT, noauthStackConfig, removeBackendLeftovers } from "./engine";
 import { type EngineInfo, repoRoot, viaOrigin } from "./env";
 import { type EngineFace, isPluginProcess, writeYamlProgram } from "./pluginEngine";
-import { median, table } from "./stats";
+import { median, table, warmMedian } from "./stats";
 import { engineFloor } from "./engineFloor";
 import { writeTypeScriptProgram } from "./ours";
 import { nodeFloor, startOnce } from "./startup";
@@ -204,10 +204,7 @@ async function loadCost(
         status === 0 ? resolve(performance.now() - started) : reject(new Error(`node -e ${code} exited ${status}`)),
       );
     });
-  await once();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i += 1) samples.push(await once());
-  return { label, ms: median(samples) };
+  return { label, ms: await warmMedian(runs, once) };
 }
 
 /** `runs` results of `measure`, one after the other. */

@@ -81,3 +81,11 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   if (failed) throw firstError;
   return results;
 }
+
+/** The median of `runs` results of `measure`, one after the other, after one not counted (the warm-up). */
+export async function warmMedian(runs: number, measure: () => Promise<number>): Promise<number> {
+  await measure();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i += 1) samples.push(await measure());
+  return median(samples);
+}
