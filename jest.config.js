@@ -10,6 +10,10 @@ const base = {
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }] },
 };
 module.exports = {
+  // Unit tests share one jest run, and the machine's two cores, with the engine's e2e runs; the
+  // default 5 s then measures the load, not the code (the fuzz suites take 0.3-0.7 s alone). A hang
+  // still fails, after 30 s; slower suites set their own budget.
+  testTimeout: 30_000,
   projects: [
     {
       ...base,

@@ -78,7 +78,8 @@ function connect(): Promise<CinderClient> {
     endpoint,
     auth: noAuthSession({ userId: "admin", projectId: "admin" }),
     retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
-    timeoutMs: 2_000,
+    // Long enough that a busy machine never turns a slow answer into a connection error.
+    timeoutMs: 10_000,
   });
 }
 
