@@ -214,6 +214,43 @@ describe("tokens", () => {
     expect(tokenRequests()).toBe(1);
   });
 
+  test("given an endpoint, version discovery asks Keystone for nothing; the first request that needs a token gets the one token", async () => {
+    const endpoint = stackEnv().CINDER_KEYSTONE_ENDPOINT as string;
+    const ops = AttachmentOperations.fromConfig(
+      (key) => (key === "endpoint" ? endpoint : undefined),
+      keystoneEnv("demo", { OS_AUTH_URL: `${keystone.url}/v3` }),
+    );
+    await ops.check({ volumeId: INSTANCE, connector: HOST });
+    expect(tokenRequests()).toBe(0);
+    for (let i = 0; i < 3; i++) await listAttachments(await ops.client());
+    expect(tokenRequests()).toBe(1);
+  });
+
+  test("given an endpoint, wrong credentials fail the first request that needs a token, with Keystone's refusal and no secret", async () => {
+    const ops = AttachmentOperations.fromConfig(
+      (key) => (key === "endpoint" ? stackEnv().CINDER_KEYSTONE_ENDPOINT : undefined),
+      keystoneEnv("demo", { OS_AUTH_URL: `${keystone.url}/v3`, OS_PASSWORD: "wrong" }),
+    );
+    await expect(ops.check({ volumeId: INSTANCE, connector: HOST })).resolves.toMatchObject({ failures: [] });
+    expect(tokenRequests()).toBe(0);
+    const failure = ops.read(INSTANCE, undefined);
+    await expect(failure).rejects.toBeInstanceOf(KeystoneAuthError);
+    await expect(failure).rejects.toThrow(
+      /refused the user credentials \(user demo in domain Default.*Check the password/,
+    );
+    await expect(failure).rejects.not.toThrow(/wrong/);
+  });
+
+  test("given an endpoint, Keystone out of reach at the first request is named with the setting that fixes it", async () => {
+    const ops = AttachmentOperations.fromConfig(
+      (key) => (key === "endpoint" ? stackEnv().CINDER_KEYSTONE_ENDPOINT : undefined),
+      keystoneEnv("demo", { OS_AUTH_URL: "http://127.0.0.1:9/v3" }),
+    );
+    await expect(ops.read(INSTANCE, undefined)).rejects.toThrow(
+      /Keystone at http:\/\/127.0.0.1:9\/v3\/ did not answer \(ECONNREFUSED\).*auth URL is/,
+    );
+  });
+
   test("after Cinder answers 401, the session gets a new token once and the request goes through", async () => {
     // keystonemiddleware caches validated tokens, so a revocation reaches Cinder only minutes later:
     // the 401 is injected in front of the real cinder-api; the new token comes from the real Keystone.

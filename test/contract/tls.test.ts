@@ -93,8 +93,9 @@ test("Keystone over HTTPS: cacert applies to the token requests too, and Cinder 
     expect(keystone.exchanges.map((e) => `${e.method} ${e.path}`)).toContain("POST /v3/auth/tokens");
     expect(keystoneCinder.exchanges.map((e) => e.method)).toContain("GET");
 
-    // The auth layer names the TLS failure; the config layer adds the settings that fix it.
-    const untrusted = openSession(resolveSettings(none, { ...env, OS_CACERT: undefined }));
+    // The auth layer names the TLS failure; the config layer adds the settings that fix it. Without
+    // the endpoint, the session asks Keystone at once (for the catalog).
+    const untrusted = openSession(resolveSettings(none, { ...env, OS_CACERT: undefined, CINDER_ENDPOINT: undefined }));
     await expect(untrusted).rejects.toThrow(
       /did not answer \(SELF_SIGNED_CERT_IN_CHAIN\).*not accepted.*cacert.*OS_CACERT/,
     );

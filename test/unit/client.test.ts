@@ -197,6 +197,7 @@ describe("authentication", () => {
     let renewals = 0;
     const session: AuthSession = {
       headers: () => Promise.resolve({ "X-Auth-Token": token }),
+      headersAtHand: () => ({ "X-Auth-Token": token }),
       renew: () => {
         renewals += 1;
         token = "new";
@@ -215,6 +216,27 @@ describe("authentication", () => {
     await expect(getAttachment(client, ID)).resolves.toMatchObject({ id: ID });
     expect(renewals).toBe(1);
     expect(fakes.current?.apiRequests().map((r) => r.headers["x-auth-token"])).toEqual(["old", "new"]);
+  });
+
+  test("version discovery asks the session for no credentials: it sends the headers at hand, the first API request waits for a token", async () => {
+    let asked = 0;
+    const session: AuthSession = {
+      headers: () => {
+        asked += 1;
+        return Promise.resolve({ "X-Auth-Token": "issued" });
+      },
+      headersAtHand: () => ({}),
+      renew: () => Promise.resolve(false),
+      actsAsService: false,
+    };
+    const client = await connect([{ method: "GET", path: `/v3/attachments/${ID}`, reply: "attachment-show.200" }], {
+      session,
+    });
+    expect(asked).toBe(0);
+    expect(fakes.current?.requests.find((r) => r.url === "/")?.headers["x-auth-token"]).toBeUndefined();
+    await getAttachment(client, ID);
+    expect(asked).toBe(1);
+    expect(fakes.current?.apiRequests().map((r) => r.headers["x-auth-token"])).toEqual(["issued"]);
   });
 
   test("a 401 that renewing cannot help is an error, sent once", async () => {

@@ -21,6 +21,7 @@ export function noAuthSession(identity: NoAuthIdentity): AuthSession {
   }
   return {
     headers: () => Promise.resolve(headers),
+    headersAtHand: () => headers,
     renew: () => Promise.resolve(false),
     actsAsService: headers["X-Service-Roles"] !== undefined,
   };

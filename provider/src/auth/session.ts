@@ -9,6 +9,11 @@ export interface AuthSession {
   /** Headers for one request (e.g. `X-Auth-Token`, `X-Service-Token`). */
   headers(): Promise<Record<string, string>>;
   /**
+   * The headers at hand, without asking for new credentials: for requests that need none, such as
+   * version discovery (Cinder's version document is public). Empty when there is no token yet.
+   */
+  headersAtHand(): Record<string, string>;
+  /**
    * Called once after Cinder answered 401. Resolves true when fresh credentials were obtained and
    * the request may be sent again; false when renewing cannot help.
    */

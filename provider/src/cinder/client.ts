@@ -106,9 +106,9 @@ export class CinderClient {
     });
     const retry = retryPolicy(options.retry);
     const stats: RequestStats = { requests: 0, retries: 0 };
-    const headers = await options.auth.headers();
     stats.requests += 1;
-    const api = await discoverVolumeApi(http, endpoint, headers);
+    // Cinder's version document needs no token: discovery sends what is at hand, never waits for one.
+    const api = await discoverVolumeApi(http, endpoint, options.auth.headersAtHand());
     const max = options.maxMicroversion ? minMicroversion(api.max, options.maxMicroversion) : api.max;
     if (compareMicroversions(max, ATTACHMENTS_API) < 0) {
       throw new CinderFeatureUnavailableError(

@@ -66,8 +66,12 @@ export async function openSession(
       httpsAgent: agent(material, false),
       timeoutMs: settings.requestTimeoutMs,
     });
+    // Given an endpoint, the first token waits for the first request that needs one (discovery does
+    // not): a preview that changes nothing asks Keystone for none, as the Terraform provider's
+    // delayed_auth. Otherwise the endpoint comes from the token's catalog.
+    if (settings.endpoint) return { auth: session, endpoint: settings.endpoint };
     const token = await session.token();
-    const endpoint = settings.endpoint ?? findBlockStorageEndpoint(token.catalog, settings.interface, settings.region);
+    const endpoint = findBlockStorageEndpoint(token.catalog, settings.interface, settings.region);
     return { auth: session, endpoint };
   } catch (err) {
     throw adviseOnConnect(err);

@@ -67,12 +67,14 @@ class TokenHolder {
     private readonly stats: { tokenRequests: number },
   ) {}
 
+  /** The current token when it is valid for at least the margin; never issues one. */
+  atHand(): IssuedToken | undefined {
+    return this.current && this.current.expiresAt.getTime() - Date.now() > EXPIRY_MARGIN_MS ? this.current : undefined;
+  }
+
   /** A token valid for at least the margin; issues one when there is none or it is about to expire. */
   async valid(): Promise<IssuedToken> {
-    if (this.current && this.current.expiresAt.getTime() - Date.now() > EXPIRY_MARGIN_MS) {
-      return this.current;
-    }
-    return this.reissue();
+    return this.atHand() ?? this.reissue();
   }
 
   /** Issues a new token; concurrent callers share one request. */
@@ -200,6 +202,13 @@ export class KeystoneSession implements AuthSession {
     const headers: Record<string, string> = { "X-Auth-Token": (await this.user.valid()).value };
     if (this.service) headers["X-Service-Token"] = (await this.service.valid()).value;
     return headers;
+  }
+
+  headersAtHand(): Record<string, string> {
+    const user = this.user.atHand();
+    const service = this.service?.atHand();
+    if (!user || (this.service && !service)) return {};
+    return service ? { "X-Auth-Token": user.value, "X-Service-Token": service.value } : { "X-Auth-Token": user.value };
   }
 
   /** After a 401: new tokens for the user (and service). A refusal surfaces as {@link KeystoneAuthError}. */
