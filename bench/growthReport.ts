@@ -7,7 +7,7 @@ import type { EngineRun } from "./engine";
 import type { LimitPhase, LimitRun } from "./limit";
 import { ENGINE_COMMANDS, type EngineCommand, KIND, minimalRequests, minimalTotal } from "./minimal";
 import type { EngineFace } from "./pluginEngine";
-import { median, mib, ms, ratio, seconds, table } from "./stats";
+import { kib, median, mib, ms, ratio, seconds, table } from "./stats";
 
 /** Targets of issue #15 for the growth. */
 export const SPAN_TARGET = 1.15;
@@ -53,10 +53,6 @@ function kinds(byKind: Record<string, number>): string {
       .map(([kind, count]) => `${count}× ${kind}`)
       .join(", ") || "none"
   );
-}
-
-function kib(bytes: number): string {
-  return Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KiB` : "–";
 }
 
 /** Per command, one row per N: the growth table of one face. */

@@ -7,7 +7,7 @@
  *   npm run bench -- --quick                   # small CI version (few repeats, N = 1, 10 through the engine)
  *   npm run bench -- --sizes 1,10              # the engine's N values (growth), instead of the plan's
  *   npm run bench -- --out F --json J          # results elsewhere; J: the deterministic summary
- *   npm run bench -- --parts ops,startup,engine,profile,keystone,peer
+ *   npm run bench -- --parts ops,startup,engine,retained,profile,keystone,peer
  */
 import { writeFileSync } from "node:fs";
 import http, { Agent } from "node:http";
@@ -26,14 +26,15 @@ import { type OperationsResult, runOperations } from "./operations";
 import { type ProfileResult, runProfile } from "./profile";
 import { type StartupResult, runStartup } from "./startup";
 import { type BenchResults, renderReport, summarize } from "./report";
+import { type RetainedRun, runRetained } from "./retained";
 import { mapLimit } from "./stats";
 import { prepareTofu } from "./tofu";
 import { type VersusRun, runVersus } from "./versus";
 import { BenchVolumes, noauthAdminClient, releaseVolume } from "./volumes";
 
-const PARTS = ["ops", "startup", "engine", "profile", "keystone", "peer"] as const;
-/** Parts that are left out of the quick mode unless asked for with --parts (the peer is built from source; the profile is not checked). */
-const FULL_ONLY: readonly Part[] = ["profile", "peer"];
+const PARTS = ["ops", "startup", "engine", "retained", "profile", "keystone", "peer"] as const;
+/** Parts that are left out of the quick mode unless asked for with --parts (the peer is built from source; the profile and the retained heap are not checked). */
+const FULL_ONLY: readonly Part[] = ["retained", "profile", "peer"];
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -85,7 +86,7 @@ function parseArgs(argv: string[]): Options {
       options.partsGiven = true;
     } else if (arg === "--help" || arg === "-h") {
       process.stdout.write(
-        "usage: npm run bench -- [--quick] [--out RESULTS.md] [--json summary.json] [--parts ops,startup,engine,profile,keystone,peer]" +
+        "usage: npm run bench -- [--quick] [--out RESULTS.md] [--json summary.json] [--parts ops,startup,engine,retained,profile,keystone,peer]" +
           " [--repeats N] [--no-cli] [--sizes 1,10,...]\n",
       );
       process.exit(0);
@@ -108,6 +109,8 @@ const PLAN = {
     serialN: 50,
     /** An N at which the dynamic provider's up and destroy run again without intermediate checkpoints (0: none). */
     noCheckpointsN: 200,
+    /** N values of the retained-heap runs (`up` and `destroy` per face; empty: none). */
+    retainedSizes: [1, 200],
     keystoneN: 5,
     keystoneK: 4,
     keystoneEngine: [false, true],
@@ -123,6 +126,7 @@ const PLAN = {
     engineSizes: [1, 10],
     serialN: 0,
     noCheckpointsN: 0,
+    retainedSizes: [1, 10],
     keystoneN: 2,
     keystoneK: 2,
     keystoneEngine: [true],
@@ -217,6 +221,7 @@ async function main(): Promise<void> {
   let pluginEngineRuns: EngineRun[] | undefined;
   let limits: LimitRun[] | undefined;
   let noCheckpoints: EngineRun[] | undefined;
+  let retained: RetainedRun[] | undefined;
   let pluginLimits: LimitRun[] | undefined;
   let startup: StartupResult | undefined;
   let idleRss: number | undefined;
@@ -225,7 +230,10 @@ async function main(): Promise<void> {
   const disturbed = { count: 0 };
 
   const needOps = options.parts.has("ops");
-  const engineN = options.parts.has("engine") ? Math.max(...plan.engineSizes, plan.serialN) : 0;
+  const engineN = Math.max(
+    options.parts.has("engine") ? Math.max(...plan.engineSizes, plan.serialN) : 0,
+    options.parts.has("retained") ? Math.max(...plan.retainedSizes) : 0,
+  );
   const profileN = options.parts.has("profile") ? 1 : 0;
   log(`creating ${(needOps ? CLIENT_NAMES.length : 0) + engineN + profileN} volumes (not timed)`);
   const opVolumes = needOps ? await volumes.create(CLIENT_NAMES.length, "ops") : [];
@@ -250,7 +258,7 @@ async function main(): Promise<void> {
 
   if (options.parts.has("startup")) startup = await runStartup(plan.pluginStarts, log);
 
-  if (engineN > 0) {
+  if (options.parts.has("engine")) {
     idleRss = await idleProviderRss();
     const env = stackEnv();
     const limit = {
@@ -307,6 +315,22 @@ async function main(): Promise<void> {
     });
     pluginEngineRuns = plugin.runs;
     pluginLimits = plugin.limits;
+  }
+
+  if (options.parts.has("retained")) {
+    retained = await runRetained(
+      {
+        engine,
+        volumes: engineVolumes,
+        config: noauthStackConfig(),
+        proxied: "cinder:endpoint",
+        release: () => releaseAll(admin, engineVolumes),
+        disturbed,
+        log,
+      },
+      ["dynamic", "plugin"],
+      plan.retainedSizes,
+    );
   }
 
   let profile: ProfileResult | undefined;
@@ -413,6 +437,7 @@ async function main(): Promise<void> {
     engineParallelism: engineParallelism(),
     profile,
     noCheckpoints,
+    retained,
     startup,
     idleProviderRssBytes: idleRss,
     keystoneEngine,

@@ -6,14 +6,10 @@ import type { EngineRun } from "./engine";
 import { ENGINE_COMMANDS } from "./minimal";
 import { OP_INFO, OP_NAMES, type OperationsResult } from "./operations";
 import { STARTUP_TARGET_MS, type StartupResult } from "./startup";
-import { median, mib, ms, quantile, ratio, seconds, table } from "./stats";
+import { kib, median, mib, ms, quantile, ratio, seconds, table } from "./stats";
 
 /** The plugin's state per attachment should be at most this share of the dynamic provider's. */
 export const STATE_TARGET = 1 / 3;
-
-function kib(bytes: number): string {
-  return Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KiB` : "–";
-}
 
 function sameRequests(result: OperationsResult): boolean {
   return OP_NAMES.every((op) => {

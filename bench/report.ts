@@ -18,6 +18,7 @@ import type { StartupResult } from "./startup";
 import { OP_INFO, OP_NAMES, type OpName, type OperationsResult } from "./operations";
 import { median, mib, ms, quantile, ratio, seconds, table } from "./stats";
 import { peerSection, peerTargets } from "./peerReport";
+import { type RetainedRun, retainedSection, retainedTargets } from "./retained";
 import type { VersusRun } from "./versus";
 
 /** Everything one run measured. */
@@ -39,6 +40,8 @@ export interface BenchResults {
   readonly engineParallelism?: number;
   /** The dynamic provider's up and destroy at one N with `PULUMI_SKIP_CHECKPOINTS` (no intermediate state saves). */
   readonly noCheckpoints?: EngineRun[];
+  /** `up` and `destroy` per face with each provider's heap after GC at its end. */
+  readonly retained?: RetainedRun[];
   /** Where the fixed cost of one `pulumi up --yes` goes, per face. */
   readonly profile?: ProfileResult;
   /** The plugin's start-up. */
@@ -493,6 +496,7 @@ function targetsSection(results: BenchResults): string {
     );
   }
   out.push(...growthTargets(faceGrowths(results)));
+  out.push(...retainedTargets(results.retained ?? []));
   out.push(...pluginTargets(results.operations, results.startup, results.engine, results.pluginEngine));
   out.push(...peerTargets(results.peer ?? []));
   out.push("");
@@ -573,6 +577,7 @@ export function renderReport(results: BenchResults): string {
     }
     if (results.pluginEngine) out.push(facesEngineSection(results.engine, results.pluginEngine));
   }
+  if (results.retained && results.retained.length > 0) out.push(retainedSection(results.retained));
   if (results.profile) out.push(profileSection(results.profile, ms));
   if (results.tokens || results.keystoneEngine) {
     out.push(

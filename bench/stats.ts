@@ -41,6 +41,11 @@ export function ratio(value: number): string {
 }
 
 /** Mebibytes from bytes. */
+/** Bytes in KiB, one decimal ("–" when not a number). */
+export function kib(bytes: number): string {
+  return Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KiB` : "–";
+}
+
 export function mib(bytes: number): string {
   return Number.isFinite(bytes) && bytes > 0 ? `${(bytes / 1024 / 1024).toFixed(0)} MiB` : "–";
 }
