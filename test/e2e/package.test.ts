@@ -170,10 +170,10 @@ afterAll(async () => {
   if (work) await fs.rm(work, { recursive: true, force: true });
 });
 
-test("the tarball holds the built JavaScript with its declarations, README, CHANGELOG, LICENSE and the Markdown docs, and nothing else", async () => {
+test("the tarball holds the built JavaScript with its declarations, the runtime's bundle, README, CHANGELOG, LICENSE and the Markdown docs, and nothing else", async () => {
   const files = pack.files.map((file) => file.path).sort();
   const allowed =
-    /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|docs\/[\w-]+\.md|(policy|bench)\/README\.md|bench\/RESULTS\.md|dist\/(sdk|provider\/src)\/[\w/.-]+\.(js|d\.ts))$/;
+    /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|docs\/[\w-]+\.md|(policy|bench)\/README\.md|bench\/RESULTS\.md|dist\/(sdk|provider\/src)\/[\w/.-]+\.(js|d\.ts)|dist\/runtime\/runtime\.cjs)$/;
   expect(files.filter((file) => !allowed.test(file))).toEqual([]);
   expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "CHANGELOG.md", "LICENSE"]));
 
@@ -238,7 +238,8 @@ test("installed from the tarball into a program outside the repository: it type-
   ) as string[];
   expect(resolved).toEqual([
     path.join(program, "node_modules", "pulumi-cinder-attachment", "dist", "sdk", "index.js"),
-    path.join(program, "node_modules", "pulumi-cinder-attachment", "dist", "provider", "src", "dynamic", "runtime.js"),
+    // The runtime as one bundle (scripts/runtime/build.mjs), its declarations tsc's.
+    path.join(program, "node_modules", "pulumi-cinder-attachment", "dist", "runtime", "runtime.cjs"),
   ]);
 
   // The declarations as an editor and a strict build see them: through `exports` (node16, with

@@ -102,7 +102,8 @@ let packagePromise: Promise<void> | undefined;
 /**
  * Makes `pulumi-cinder-attachment` resolvable as users resolve it: the self-link
  * node_modules/pulumi-cinder-attachment -> .. and a dist/ no older than the sources (rebuilt with
- * `tsc -p tsconfig.build.json` under a lock otherwise). Once per jest worker.
+ * `tsc -p tsconfig.build.json` and the runtime's bundle, scripts/runtime/build.mjs, under a lock
+ * otherwise). Once per jest worker.
  */
 export function ensurePackage(): Promise<void> {
   packagePromise ??= (async () => {
@@ -114,16 +115,15 @@ export function ensurePackage(): Promise<void> {
         if (err.code !== "EEXIST") throw err;
       });
     }
-    const sources = ["provider/src", "sdk", "package.json", "tsconfig.json", "tsconfig.build.json"];
+    const sources = ["provider/src", "sdk", "package.json", "tsconfig.json", "tsconfig.build.json", "scripts/runtime"];
     const newest = Math.max(...(await Promise.all(sources.map((s) => newestMtime(path.join(repoRoot, s))))));
-    const outputs = ["dist/sdk/index.js", "dist/provider/src/volumeAttachment/runtime.js"];
+    const outputs = ["dist/sdk/index.js", "dist/provider/src/dynamic/runtime.js", "dist/runtime/runtime.cjs"];
     const built = await Promise.all(outputs.map((o) => fs.stat(path.join(repoRoot, o)).catch(() => undefined)));
     if (built.some((stat) => stat === undefined || stat.mtimeMs < newest)) {
       await fs.mkdir(path.join(repoRoot, ".local"), { recursive: true });
       const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
-      await run("flock", [path.join(repoRoot, ".local", "build.lock"), tsc, "-p", "tsconfig.build.json"], {
-        cwd: repoRoot,
-      });
+      const build = `${tsc} -p tsconfig.build.json && node scripts/runtime/build.mjs`;
+      await run("flock", [path.join(repoRoot, ".local", "build.lock"), "sh", "-c", build], { cwd: repoRoot });
     }
   })();
   return packagePromise;
