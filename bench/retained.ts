@@ -11,7 +11,7 @@ import { repoRoot } from "./env";
 import type { EngineCommand } from "./minimal";
 import { type EngineFace, isPluginProcess } from "./pluginEngine";
 import { RSS_GROWTH_TARGET } from "./growthReport";
-import { kib, table } from "./stats";
+import { kib, mib, table } from "./stats";
 
 /** One provider process's end. */
 export interface RetainedRun {
@@ -115,7 +115,13 @@ const FACE_LABELS: Record<EngineFace, string> = {
 export function retainedSection(runs: readonly RetainedRun[]): string {
   if (runs.length === 0) return "";
   const faces = [...new Set(runs.map((r) => r.face))];
-  const rows = runs.map((r) => [FACE_LABELS[r.face], r.op, String(r.n), kib(r.heapUsedBytes), kib(r.peakRssBytes)]);
+  const rows = runs.map((r) => [
+    FACE_LABELS[r.face],
+    r.op,
+    String(r.n),
+    mib(r.heapUsedBytes, 1),
+    mib(r.peakRssBytes, 1),
+  ]);
   const growth: string[][] = [];
   for (const face of faces) {
     for (const op of COMMANDS) {

@@ -40,14 +40,14 @@ export function ratio(value: number): string {
   return Number.isFinite(value) ? `${value.toFixed(2)}x` : "–";
 }
 
-/** Mebibytes from bytes. */
 /** Bytes in KiB, one decimal ("–" when not a number). */
 export function kib(bytes: number): string {
   return Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KiB` : "–";
 }
 
-export function mib(bytes: number): string {
-  return Number.isFinite(bytes) && bytes > 0 ? `${(bytes / 1024 / 1024).toFixed(0)} MiB` : "–";
+/** Mebibytes from bytes, with `digits` decimals. */
+export function mib(bytes: number, digits = 0): string {
+  return Number.isFinite(bytes) && bytes > 0 ? `${(bytes / 1024 / 1024).toFixed(digits)} MiB` : "–";
 }
 
 /** A markdown table. */
