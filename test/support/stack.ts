@@ -7,9 +7,8 @@ import { join } from "node:path";
 import { noAuthSession } from "../../provider/src/auth/noauth";
 import { CinderClient } from "../../provider/src/cinder/client";
 import { microversion } from "../../provider/src/cinder/microversion";
-import { CinderNotFoundError } from "../../provider/src/cinder/errors";
-import { createVolume, deleteVolume, getVolume } from "../../provider/src/cinder/volumes/requests";
-import { waitForVolumeStatus } from "../../provider/src/cinder/attachments/wait";
+import { createVolume, deleteVolume } from "../../provider/src/cinder/volumes/requests";
+import { waitForVolumeGone, waitForVolumeStatus } from "../../provider/src/cinder/attachments/wait";
 import type { Volume } from "../../provider/src/cinder/volumes/schemas";
 import { AttachmentOperations } from "../../provider/src/volumeAttachment/operations";
 
@@ -59,21 +58,6 @@ export function waitForVolume(client: CinderClient, id: string, status: string, 
   return waitForVolumeStatus(client, id, [status], { timeoutMs });
 }
 
-/** Waits until Cinder no longer has the volume (its delete is done), at most `timeoutMs`. */
-export async function waitForVolumeGone(client: CinderClient, id: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await getVolume(client, id);
-    } catch (err) {
-      if (CinderNotFoundError.isInstance(err)) return;
-      throw err;
-    }
-    if (Date.now() > deadline) throw new Error(`volume ${id} is still there after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /** Test volumes made by one test file, deleted (with their attachments) by {@link TestVolumes.cleanup}. */
 export class TestVolumes {
   private readonly ids: string[] = [];
@@ -114,6 +98,8 @@ export class TestVolumes {
       await waitForVolume(client, id, "available").catch(() => undefined);
       await deleteVolume(client, id).catch(() => undefined);
     }
-    await Promise.all(this.ids.map((id) => waitForVolumeGone(client, id).catch(() => undefined)));
+    await Promise.all(
+      this.ids.map((id) => waitForVolumeGone(client, id, { timeoutMs: 30_000 }).catch(() => undefined)),
+    );
   }
 }

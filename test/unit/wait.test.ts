@@ -9,6 +9,7 @@ import {
   isVolumeFailureStatus,
   waitForAttachmentGone,
   waitForAttachmentStatus,
+  waitForVolumeGone,
   waitForVolumeStatus,
 } from "../../provider/src/cinder/attachments/wait";
 import { FakeCinderPerTest, type Route } from "../support/fakeCinder";
@@ -130,6 +131,17 @@ describe("volume status", () => {
     const done = await waitForVolumeStatus(c, VOLUME, { leave: ["reserved", "attaching"] }, FAST);
     expect(done.status).toBe("in-use");
     expect(polls()).toBe(3);
+  });
+
+  test("waiting for it to be gone: deleting goes on, 404 ends it; error_deleting fails at once", async () => {
+    const c = await client([
+      { method: "GET", path: `/v3/volumes/${VOLUME}`, reply: [volume("deleting"), volume("deleting"), gone] },
+      { method: "GET", path: "/v3/volumes/other", reply: volume("error_deleting") },
+    ]);
+    await expect(waitForVolumeGone(c, VOLUME, FAST)).resolves.toBeUndefined();
+    expect(polls()).toBe(3);
+    await expect(waitForVolumeGone(c, "other", FAST)).rejects.toMatchObject({ lastStatus: "error_deleting" });
+    expect(polls()).toBe(4);
   });
 
   test("which volume statuses are failures", () => {

@@ -75,6 +75,22 @@ export async function waitForAttachmentGone(client: CinderClient, id: string, op
 }
 
 /**
+ * Polls until the volume is gone (404): its delete is done.
+ * @throws CinderWaitError at once on an `error*` status (`error_deleting`), or after `timeoutMs`.
+ */
+export async function waitForVolumeGone(client: CinderClient, id: string, options: WaitOptions): Promise<void> {
+  await poll(options, `volume ${id}`, ["(gone)"], async () => {
+    try {
+      const volume = await getVolume(client, id);
+      return { value: undefined, status: volume.status, failed: isVolumeFailureStatus(volume.status) };
+    } catch (err) {
+      if (isCinderStatus(err, 404)) return { value: undefined, status: "(gone)", failed: false };
+      throw err;
+    }
+  });
+}
+
+/**
  * Polls the volume until its status is one of `targets` (or, with `leave`, until it is none of
  * `leave`'s statuses).
  * @throws CinderWaitError at once on an `error*` status (unless a target), or after `timeoutMs`.
