@@ -20,7 +20,7 @@ import {
   type EngineFace,
   type StateSize,
   benchConnector,
-  isPluginProcess,
+  isProviderProcess,
   stateSize,
   writeYamlProgram,
 } from "./pluginEngine";
@@ -142,14 +142,10 @@ class ProviderMemory {
       try {
         if (!this.peaks.has(pid)) {
           const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-          // node [--require plugin-watchdog.js] .../cmd/dynamic-provider[/index.js] <engine address>
-          if (this.face === "plugin") {
-            // The plugin's own path (this repository's dist/) is the run's: its cwd is the engine's choice.
-            if (!isPluginProcess(argv)) continue;
-          } else {
-            if (!argv.slice(1).some((arg) => /\/cmd\/dynamic-provider(\/index\.js)?$/.test(arg))) continue;
-            if (readlinkSync(`/proc/${pid}/cwd`) !== this.workDir) continue;
-          }
+          if (!isProviderProcess(this.face, argv)) continue;
+          // The plugin's own path (this repository's dist/) is the run's; a dynamic provider is the
+          // run's when it runs in the stack's folder.
+          if (this.face === "dynamic" && readlinkSync(`/proc/${pid}/cwd`) !== this.workDir) continue;
         }
         const status = readFileSync(`/proc/${pid}/status`, "utf8");
         const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];

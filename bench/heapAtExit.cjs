@@ -2,10 +2,10 @@
 // What a Node.js process still holds when it ends: preloaded with
 // NODE_OPTIONS="--require <repo>/bench/heapAtExit.cjs" and BENCH_HEAP_FILE=<file>, every node process
 // that gets SIGINT (the engine's stop of a provider) or exits collects the garbage first and then
-// appends one JSON line to the file: its argv, the V8 heap in use after the collection, and the
-// resident set now and at its peak (VmRSS, VmHWM). The peak minus the heap after collection is
-// what the process held only for a while (garbage not collected yet, V8's young generation).
-// For measurements by hand (bench/README.md); no test or report depends on it.
+// appends one JSON line to the file: its argv (node first), the V8 heap in use after the collection,
+// and the resident set now and at its peak (VmRSS, VmHWM). The peak minus the heap after collection
+// is what the process held only for a while (garbage not collected yet, V8's young generation).
+// Used by the bench's part `retained` (bench/retained.ts), and by hand.
 const { appendFileSync, readFileSync } = require("node:fs");
 const v8 = require("node:v8");
 const vm = require("node:vm");
@@ -29,7 +29,7 @@ if (file) {
       file,
       `${JSON.stringify({
         pid: process.pid,
-        argv: process.argv.slice(1),
+        argv: process.argv,
         reason,
         heapUsedKiB: Math.round(heap.heapUsed / 1024),
         externalKiB: Math.round(heap.external / 1024),

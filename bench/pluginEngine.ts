@@ -58,6 +58,16 @@ export function isPluginProcess(argv: readonly string[]): boolean {
   return argv.slice(1).includes(entry);
 }
 
+/**
+ * Whether a process (its argv, node first) is the provider of `face`: the plugin, or a dynamic
+ * provider (`node [--require ...] .../cmd/dynamic-provider[/index.js] <engine address>`).
+ */
+export function isProviderProcess(face: EngineFace, argv: readonly string[]): boolean {
+  return face === "plugin"
+    ? isPluginProcess(argv)
+    : argv.slice(1).some((arg) => /\/cmd\/dynamic-provider(\/index\.js)?$/.test(arg));
+}
+
 /** The size of a stack's state, from `pulumi stack export`. */
 export interface StateSize {
   /** Attachments in the state. */

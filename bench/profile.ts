@@ -17,7 +17,7 @@ import { type CinderProxy, startProxy } from "../test/support/proxy";
 import { registerCleanup } from "./cleanup";
 import { BENCH_PROJECT, noauthStackConfig, removeBackendLeftovers } from "./engine";
 import { type EngineInfo, repoRoot, viaOrigin } from "./env";
-import { type EngineFace, isPluginProcess, writeYamlProgram } from "./pluginEngine";
+import { type EngineFace, isProviderProcess, writeYamlProgram } from "./pluginEngine";
 import { median, table, warmMedian } from "./stats";
 import { engineFloor } from "./engineFloor";
 import { writeTypeScriptProgram } from "./ours";
@@ -140,13 +140,7 @@ class ProcessWatch {
   private classify(argv: readonly string[]): ProcessKind | undefined {
     const command = path.basename(argv[0] ?? "");
     if (command.startsWith("pulumi-language-")) return "language host";
-    if (
-      this.face === "plugin"
-        ? isPluginProcess(argv)
-        : argv.some((a) => /\/cmd\/dynamic-provider(\/index\.js)?$/.test(a))
-    ) {
-      return "provider";
-    }
+    if (isProviderProcess(this.face, argv)) return "provider";
     if (argv.some((a) => /@pulumi\/pulumi\/cmd\/run(\/index\.js)?$/.test(a) || /\/cmd\/run\/index\.js$/.test(a))) {
       return "program";
     }

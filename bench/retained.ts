@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { type EngineOptions, runEngine } from "./engine";
 import { repoRoot } from "./env";
 import type { EngineCommand } from "./minimal";
-import { type EngineFace, isPluginProcess } from "./pluginEngine";
+import { type EngineFace, isProviderProcess } from "./pluginEngine";
 import { RSS_GROWTH_TARGET } from "./growthReport";
 import { kib, mib, table } from "./stats";
 
@@ -29,13 +29,6 @@ interface HeapLine {
   argv: string[];
   heapUsedKiB: number;
   hwmKiB: number;
-}
-
-/** Whether a process (its argv without node) is the provider of `face`. */
-function isProvider(face: EngineFace, argv: readonly string[]): boolean {
-  return face === "plugin"
-    ? isPluginProcess(["node", ...argv])
-    : argv.some((arg) => arg.endsWith(path.join("cmd", "dynamic-provider", "index.js")));
 }
 
 const COMMANDS: readonly EngineCommand[] = ["up", "destroy"];
@@ -68,7 +61,7 @@ export async function runRetained(
           .split("\n")
           .filter((line) => line.trim() !== "")
           .map((line) => JSON.parse(line) as HeapLine)
-          .filter((line) => isProvider(face, line.argv));
+          .filter((line) => isProviderProcess(face, line.argv));
         // One provider process per command (`up` runs with --skip-preview); a cycle run again after a
         // disturbance wrote lines before these: the last ones are the cycle measured.
         const last = lines.slice(-COMMANDS.length);
