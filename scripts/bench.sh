@@ -35,7 +35,7 @@ if [[ -f ${outputs[0]} && -f ${outputs[1]} ]]; then
 fi
 if [[ -z $oldest_output ]] || awk -v s="$newest_source" -v o="$oldest_output" 'BEGIN { exit !(s > o) }'; then
   step "building dist/"
-  flock .local/build.lock sh -c 'node_modules/.bin/tsc -p tsconfig.build.json && node scripts/runtime/build.mjs'
+  flock .local/build.lock npm run --silent build:dist
 fi
 
 step "local stack (start --keystone is idempotent)"

@@ -4,7 +4,8 @@
 // and once per update, and one file (compiled from the Node code cache, scripts/engine/
 // node-compile-cache.js) loads several times faster than the hundreds of modules it replaces
 // (bench part `profile`). Its declarations stay those tsc writes (dist/provider/src/dynamic/).
-// Run by `npm run build` after tsc, and wherever dist/ is rebuilt (scripts/bench.sh, the e2e tests).
+// Run after tsc by `npm run build:dist`, the one command that rebuilds dist/'s JavaScript (`npm run
+// build`, scripts/bench.sh and the e2e tests call it).
 import { mkdirSync, renameSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -154,7 +154,7 @@ let pack: PackResult;
 beforeAll(async () => {
   admin = await adminClient();
   work = await fs.mkdtemp(path.join(os.tmpdir(), "pulumi-cinder-pack-"));
-  // `npm run build` (tsc -p tsconfig.build.json), under the lock the other e2e tests build with, and
+  // `npm run build:dist` (tsc and the runtime's bundle), under the lock the other e2e tests build with, and
   // only when dist/ is older than the sources: rewriting it while another test's provider loads it would race.
   await ensurePackage();
   // Without the prepack script: its `npm run build` removes dist/ (the plugin included) while the

@@ -102,8 +102,7 @@ let packagePromise: Promise<void> | undefined;
 /**
  * Makes `pulumi-cinder-attachment` resolvable as users resolve it: the self-link
  * node_modules/pulumi-cinder-attachment -> .. and a dist/ no older than the sources (rebuilt with
- * `tsc -p tsconfig.build.json` and the runtime's bundle, scripts/runtime/build.mjs, under a lock
- * otherwise). Once per jest worker.
+ * `npm run build:dist`, tsc and the runtime's bundle, under a lock otherwise). Once per jest worker.
  */
 export function ensurePackage(): Promise<void> {
   packagePromise ??= (async () => {
@@ -121,9 +120,9 @@ export function ensurePackage(): Promise<void> {
     const built = await Promise.all(outputs.map((o) => fs.stat(path.join(repoRoot, o)).catch(() => undefined)));
     if (built.some((stat) => stat === undefined || stat.mtimeMs < newest)) {
       await fs.mkdir(path.join(repoRoot, ".local"), { recursive: true });
-      const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
-      const build = `${tsc} -p tsconfig.build.json && node scripts/runtime/build.mjs`;
-      await run("flock", [path.join(repoRoot, ".local", "build.lock"), "sh", "-c", build], { cwd: repoRoot });
+      await run("flock", [path.join(repoRoot, ".local", "build.lock"), "npm", "run", "--silent", "build:dist"], {
+        cwd: repoRoot,
+      });
     }
   })();
   return packagePromise;
