@@ -199,16 +199,14 @@ export class KeystoneSession implements AuthSession {
   }
 
   async headers(): Promise<Record<string, string>> {
-    const headers: Record<string, string> = { "X-Auth-Token": (await this.user.valid()).value };
-    if (this.service) headers["X-Service-Token"] = (await this.service.valid()).value;
-    return headers;
+    return tokenHeaders(await this.user.valid(), await this.service?.valid());
   }
 
   headersAtHand(): Record<string, string> {
     const user = this.user.atHand();
     const service = this.service?.atHand();
     if (!user || (this.service && !service)) return {};
-    return service ? { "X-Auth-Token": user.value, "X-Service-Token": service.value } : { "X-Auth-Token": user.value };
+    return tokenHeaders(user, service);
   }
 
   /** After a 401: new tokens for the user (and service). A refusal surfaces as {@link KeystoneAuthError}. */
@@ -216,4 +214,11 @@ export class KeystoneSession implements AuthSession {
     await Promise.all([this.user.reissue(), this.service?.reissue()]);
     return true;
   }
+}
+
+/** The request headers of a user token and, with a service user, its token. */
+function tokenHeaders(user: IssuedToken, service: IssuedToken | undefined): Record<string, string> {
+  const headers: Record<string, string> = { "X-Auth-Token": user.value };
+  if (service) headers["X-Service-Token"] = service.value;
+  return headers;
 }
