@@ -44,7 +44,7 @@ export class CinderApiError extends CinderError implements ApiErrorDetails {
     const request = details.requestId ? ` (${details.requestId})` : "";
     const fault = details.faultMessage ?? details.faultName ?? "no fault message";
     super(
-      `Cinder ${details.method} /${details.path}: expected ${details.expected.join("|")}, ` +
+      `Cinder ${details.method} ${shownPath(details.path)}: expected ${details.expected.join("|")}, ` +
         `got ${details.status}${request}: ${fault}`,
     );
     this.method = details.method;
@@ -55,6 +55,11 @@ export class CinderApiError extends CinderError implements ApiErrorDetails {
     this.faultMessage = details.faultMessage;
     this.requestId = details.requestId;
   }
+}
+
+/** An absolute URL (version discovery) as it is; an API path relative to the endpoint, with its slash. */
+function shownPath(path: string): string {
+  return /^https?:/.test(path) ? path : `/${path}`;
 }
 
 /** 400: Cinder refused the request as invalid (e.g. the volume is not in a state that allows it). */
@@ -135,9 +140,8 @@ export class CinderConnectionError extends CinderError {
     /** The system error code, e.g. `ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`. */
     readonly code: string,
   ) {
-    // An absolute URL (version discovery) is shown as it is; an API path relative to the endpoint.
     super(
-      `Cinder ${method} ${/^https?:/.test(path) ? path : `/${path}`}: no answer (${code}); ` +
+      `Cinder ${method} ${shownPath(path)}: no answer (${code}); ` +
         (describeConnectionFailure(code) ?? "check the endpoint and that cinder-api runs"),
     );
   }
