@@ -37,10 +37,11 @@ export const KIND = {
 
 /**
  * The fewest requests `command` of N attachments (each with a connector, completed) takes through
- * `face`: one version discovery per provider process, then
- * - up: per attachment a create (after {@link REQUESTS_BEFORE_CREATE} lookups when it has an
- *   instance) and an os-complete;
- * - preview with no change: nothing more (check and diff need no request);
+ * `face`:
+ * - up: one version discovery (the check of new inputs asks the server's microversions, once per
+ *   provider process), then per attachment a create (after {@link REQUESTS_BEFORE_CREATE} lookups
+ *   when it has an instance) and an os-complete;
+ * - preview with no change: nothing (check takes the recorded inputs' gates, diff needs no request);
  * - refresh with nothing changed: one read per attachment;
  * - destroy: one delete per attachment.
  * Both faces run the same core: the face is an argument so that a face of its own can differ here.
@@ -48,9 +49,10 @@ export const KIND = {
 export function minimalRequests(face: EngineFace, command: EngineCommand, n: number): RequestsByKind {
   void face;
   const lookups = ENGINE_PROGRAMS_HAVE_INSTANCE ? REQUESTS_BEFORE_CREATE : 0;
-  const byKind: RequestsByKind = { [KIND.discovery]: 1 };
+  const byKind: RequestsByKind = {};
   switch (command) {
     case "up":
+      byKind[KIND.discovery] = 1;
       if (lookups > 0) byKind[KIND.list] = lookups * n;
       byKind[KIND.create] = n;
       byKind[KIND.action] = n;

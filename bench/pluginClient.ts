@@ -7,7 +7,7 @@
 import { performance } from "node:perf_hooks";
 import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "../provider/src/volumeAttachment/shape";
 import { type Face, pluginFace } from "../test/support/faces";
-import type { BenchClient, ConnectorSpec, Timed } from "./clients";
+import { type BenchClient, type ConnectorSpec, DISCOVERY_PROBE, type Timed } from "./clients";
 import { stackEnv } from "./env";
 
 /** The plugin's settings for a noauth `endpoint`: the same identity the provider client reads from its environment. */
@@ -27,12 +27,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - started, value };
 }
 
-/** Connector of a version discovery probe: Check of a connector asks the server's microversions, and nothing else. */
-const PROBE = {
-  volumeId: "00000000-0000-4000-8000-000000000000",
-  connector: { initiator: "iqn.1993-08.org.debian:01:bench-probe", ip: "192.0.2.1", host: "bench-probe" },
-};
-
 /** The plugin process over gRPC, one call sequence per operation as the engine sends it. */
 export class PluginClient implements BenchClient {
   readonly name = "plugin";
@@ -51,7 +45,7 @@ export class PluginClient implements BenchClient {
   static async open(endpoint: string): Promise<PluginClient> {
     const { ms, value } = await timed(async () => {
       const face = await pluginFace(pluginNoauthSettings(endpoint));
-      const probe = await face.check(PROBE);
+      const probe = await face.check(DISCOVERY_PROBE);
       if (probe.failures.length > 0) throw new Error(`plugin probe check failed: ${JSON.stringify(probe.failures)}`);
       return face;
     });

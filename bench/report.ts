@@ -461,7 +461,8 @@ function targetsSection(results: BenchResults): string {
         "the fewest the API allows but for a create with an instance, reserve here, which lists the volume's " +
         "attachments first, so its time against the one raw request is not like for like): " +
         (countMisses.length === 0 ? "**met**." : `**missed** for ${countMisses.join(", ")}.`) +
-        ` Plus one version discovery per provider process (${ops.setup.provider.requests.join("; ")}).`,
+        ` Plus one version discovery per provider process that checks new inputs ` +
+        `(${ops.setup.provider.requests.join("; ")}; none where the recorded inputs passed the gates, and none for a read or a delete).`,
     );
   }
   const up = (results.engine ?? []).filter((r) => r.op === "up" && r.parallel === undefined);

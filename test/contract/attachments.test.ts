@@ -151,6 +151,41 @@ describe.each(FACES)("%s", (face, start) => {
     await ops.delete(first.id);
   });
 
+  test("a provider process sends only what each step needs: no version discovery for the check of recorded inputs, a read, an update or a delete; one for the first check of new inputs", async () => {
+    const volume = await volumes.create(admin);
+    const first = await inputs({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST_A });
+    const { id, outs } = await ops.create(first);
+    const proxy = await startProxy(new URL(stackEnv().CINDER_ENDPOINT as string).origin);
+    const sent = () => proxy.exchanges.map((e) => `${e.method} ${e.path.replace(id, "{id}").replace(/\?.*$/, "")}`);
+    try {
+      // A fresh process, as the engine starts one per preview and per update.
+      const fresh = await started(noAuthSettings({ endpoint: `${proxy.url}/v3` }));
+      const unchanged = await fresh.check({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST_A }, first);
+      expect(unchanged).toEqual({ inputs: first, failures: [] });
+      const moved = await fresh.check({ volumeId: volume.id, instanceUuid: INSTANCE, connector: HOST_B }, first);
+      expect(moved.inputs.complete).toBe(true);
+      expect(sent()).toEqual([]);
+      await fresh.read(id, outs);
+      const { outs: updated } = await fresh.update(id, outs, moved.inputs);
+      expect(updated.status).toBe("attached");
+      await fresh.delete(id);
+      expect(sent()).toEqual([
+        "GET /v3/attachments/{id}",
+        "PUT /v3/attachments/{id}",
+        "POST /v3/attachments/{id}/action",
+        "DELETE /v3/attachments/{id}",
+      ]);
+      // New inputs (no recorded ones): the gates ask Cinder's version document, once per process.
+      const news = { volumeId: volume.id, connector: HOST_B, mode: "ro" };
+      expect((await fresh.check(news)).inputs).toMatchObject({ complete: true, mode: "ro" });
+      expect((await fresh.check(news)).failures).toEqual([]);
+      expect(sent().slice(4)).toEqual(["GET /"]);
+    } finally {
+      await proxy.close();
+    }
+    expect(await volumeStatus(volume.id)).toBe("available");
+  });
+
   test("mode ro: Cinder records attach_mode ro (3.54); with the cap below 3.54 it is refused before anything is created", async () => {
     const volume = await volumes.create(admin);
     const readOnly = await inputs({ volumeId: volume.id, connector: HOST_A, mode: "ro" });

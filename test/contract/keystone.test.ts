@@ -54,7 +54,7 @@ describe("each authentication method reaches the Keystone-backed Cinder through 
 
   test("password, by user and project name, finds the block-storage endpoint of the region", async () => {
     const client = await connectAndList(none, keystoneEnv("demo"));
-    expect(client.maxMicroversion).toEqual({ major: 3, minor: 70 });
+    expect(await client.negotiated()).toEqual({ major: 3, minor: 70 });
   });
 
   test("password by user ID, project by ID: the token request names both by ID, not by name", async () => {

@@ -7,6 +7,7 @@ import { listAttachments } from "../../provider/src/cinder/attachments";
 import { CinderConnectionError } from "../../provider/src/cinder/errors";
 import { connectCinder, openSession } from "../../provider/src/config/connect";
 import { resolveSettings } from "../../provider/src/config/settings";
+import { AttachmentOperations } from "../../provider/src/volumeAttachment/operations";
 import { issueToken, keystoneEnv } from "../support/keystone";
 import { type CinderProxy, startProxy } from "../support/proxy";
 import { TestVolumes, adminClient, noAuthEnv, operations, stackEnv } from "../support/stack";
@@ -54,8 +55,12 @@ test("with cacert naming the CA, the provider attaches and detaches a volume thr
   expect(seen).toEqual(expect.arrayContaining(["POST /v3/attachments", `DELETE /v3/attachments/${id}`]));
 });
 
+/** The first request of provider operations with `env`: a read (connecting sends nothing). */
+const firstRequest = (env: NodeJS.ProcessEnv) =>
+  AttachmentOperations.fromConfig(none, env).read("00000000-0000-4000-8000-000000000000", undefined);
+
 test("without cacert the server's certificate is not trusted: the error names the TLS failure and the settings that fix it", async () => {
-  const failure = connectCinder(resolveSettings(none, tlsEnv(cinder, {})));
+  const failure = firstRequest(tlsEnv(cinder, {}));
   await expect(failure).rejects.toBeInstanceOf(CinderConnectionError);
   await expect(failure).rejects.toThrow(/SELF_SIGNED_CERT_IN_CHAIN.*not accepted.*cacert.*OS_CACERT.*insecure/);
 });
@@ -70,7 +75,7 @@ test("a server that demands a client certificate is given the one cert and key n
   await listAttachments(await connectCinder(resolveSettings(none, withCertificate)));
   expect(mutual.exchanges.map((e) => e.clientCertificate)).toContain(CLIENT_CN);
 
-  const without = connectCinder(resolveSettings(none, tlsEnv(mutual, { OS_CACERT: pki.caCert })));
+  const without = firstRequest(tlsEnv(mutual, { OS_CACERT: pki.caCert }));
   await expect(without).rejects.toBeInstanceOf(CinderConnectionError);
   await expect(without).rejects.toThrow(/CERTIFICATE_REQUIRED.*client certificate.*OS_CERT.*OS_KEY/);
 });

@@ -24,7 +24,8 @@ export interface FaceDiff {
 /** One face of the provider: the resource operations as the engine reaches them. */
 export interface Face {
   readonly name: string;
-  check(news: Record<string, unknown>): Promise<CheckResult>;
+  /** `olds`: the inputs a previous check recorded, as the engine sends them for a resource in the state. */
+  check(news: Record<string, unknown>, olds?: Record<string, unknown>): Promise<CheckResult>;
   diff(olds: VolumeAttachmentOutputs, news: VolumeAttachmentInputs): Promise<FaceDiff>;
   create(inputs: VolumeAttachmentInputs): Promise<{ id: string; outs: VolumeAttachmentOutputs }>;
   read(id: string, props: VolumeAttachmentOutputs): Promise<{ id: string; props: Partial<VolumeAttachmentOutputs> }>;
@@ -61,8 +62,8 @@ export async function dynamicFace(settings: Record<string, string>): Promise<Fac
   await provider.configure({ config: { get, require } });
   return {
     name: "dynamic",
-    check: (news) =>
-      provider.check({} as VolumeAttachmentInputs, news as VolumeAttachmentInputs) as Promise<CheckResult>,
+    check: (news, olds = {}) =>
+      provider.check(olds as VolumeAttachmentInputs, news as VolumeAttachmentInputs) as Promise<CheckResult>,
     diff: async (olds, news) => {
       const answer = (await provider.diff("", olds, news)) as FaceDiff;
       return { ...answer, details: [...answer.details].sort(byPath) };
@@ -107,10 +108,11 @@ export async function pluginFace(settings: Record<string, string>): Promise<Plug
     name: "plugin",
     plugin,
     lastSecrets: () => secrets,
-    check: async (news) => {
+    check: async (news, olds = {}) => {
       const request = new proto.CheckRequest()
         .setUrn(URN)
         .setType(PLUGIN_TYPE)
+        .setOlds(await toStruct(olds))
         .setNews(await toStruct(news));
       const response = await plugin.call<proto.CheckRequest, proto.CheckResponse>("check", request);
       return {

@@ -251,7 +251,7 @@ export class PrivateCinderVolume extends PrivateCinderService {
       operation: "list pools",
       method: "GET",
       path: "scheduler-stats/get_pools",
-      microversion: client.maxMicroversion,
+      microversion: await client.negotiated(),
       okStatuses: [200],
       schema: POOLS_SCHEMA(),
     });

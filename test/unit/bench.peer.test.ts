@@ -1,7 +1,8 @@
-/** The bench's Terraform peer and the engine floor beside it: the configuration it writes, how it names the requests it counts, how it reads a Go init trace. */
+/** The bench's Terraform peer and the engine floor beside it: the configuration it writes, how it names the requests it counts, how it reads a Go init trace, how it judges our request counts against the peer's. */
 import { tofuConfiguration } from "../../bench/tofu";
 import { goInitMs } from "../../bench/engineFloor";
-import { requestKind } from "../../bench/versus";
+import { peerTargets } from "../../bench/peerReport";
+import { type CommandName, type Side, type VersusRun, requestKind } from "../../bench/versus";
 
 const VOLUMES = ["11111111-2222-4333-8444-555555555555", "66666666-7777-4888-9999-000000000000"];
 
@@ -36,4 +37,42 @@ test("the engine floor sums the clock time of every package's init in a Go init 
     "v3.248.0",
   ].join("\n");
   expect(goInitMs(trace)).toBeCloseTo(42.502, 3);
+});
+
+describe("the verdict on fewer requests than the peer", () => {
+  const run = (side: Side, command: CommandName, n: number, cinderRequests: number): VersusRun => ({
+    side,
+    command,
+    n,
+    wallMs: 1000,
+    cinderRequests,
+    cinderByKind: {},
+    serverErrors: 0,
+    keystoneRequests: 0,
+    tokenRequests: 0,
+  });
+  const verdict = (runs: VersusRun[]) => peerTargets(runs).find((line) => line.includes("Fewer Cinder requests"));
+
+  test("a refresh of N in N reads on both sides is level at the fewest, not a miss", () => {
+    const runs = (["plugin", "dynamic", "peer"] as const).flatMap((side) => [
+      run(side, "refresh", 10, 10),
+      run(side, "up", 10, side === "peer" ? 50 : 21),
+    ]);
+    expect(verdict(runs)).toMatch(
+      /^- Fewer .*: \*\*met\*\* \(level where both send the fewest .*plugin refresh N=10: 10 against 10/,
+    );
+  });
+
+  test("one request more than N reads, or level anywhere but a refresh at N, is missed", () => {
+    const runs = [
+      run("plugin", "refresh", 10, 11),
+      run("dynamic", "refresh", 10, 10),
+      run("peer", "refresh", 10, 10),
+      run("plugin", "preview", 1, 1),
+      run("peer", "preview", 1, 1),
+    ];
+    expect(verdict(runs)).toMatch(
+      /\*\*missed\*\* where ours are not fewer \(plugin preview N=1: 1 against 1; plugin refresh N=10: 11 against 10\)/,
+    );
+  });
 });

@@ -46,14 +46,26 @@ function only() {
 }
 
 describe("version discovery", () => {
-  test("takes the v3 maximum from the API root's version document", async () => {
-    const client = await connect([]);
-    expect(client.maxMicroversion).toEqual({ major: 3, minor: 70 });
-    expect(fakes.current?.requests.map((r) => `${r.method} ${r.url}`)).toEqual(["GET /"]);
+  test("connecting sends nothing: reads, updates and deletes need no discovery", async () => {
+    const client = await connect([{ method: "GET", path: `/v3/attachments/${ID}`, reply: "attachment-show.200" }]);
+    expect(fakes.current?.requests).toEqual([]);
+    await getAttachment(client, ID);
+    expect(fakes.current?.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`GET /v3/attachments/${ID}`]);
   });
 
-  test("a configured cap lowers the negotiated microversion", async () => {
-    expect((await connect([], { max: "3.44" })).maxMicroversion).toEqual({ major: 3, minor: 44 });
+  test("takes the v3 maximum from the API root's version document, once per client", async () => {
+    const client = await connect([]);
+    expect(await client.negotiated()).toEqual({ major: 3, minor: 70 });
+    expect(await client.supports(microversion("3.54"))).toBe(true);
+    expect(fakes.current?.requests.map((r) => `${r.method} ${r.url}`)).toEqual(["GET /"]);
+    expect(client.stats.requests).toBe(1);
+  });
+
+  test("a configured cap lowers the negotiated microversion, and decides what it excludes without asking", async () => {
+    const client = await connect([], { max: "3.44" });
+    expect(await client.supports(microversion("3.54"))).toBe(false);
+    expect(fakes.current?.requests).toEqual([]);
+    expect(await client.negotiated()).toEqual({ major: 3, minor: 44 });
   });
 
   test("a cap below 3.27 is refused too: the attachments API would be unusable", async () => {
@@ -62,13 +74,39 @@ describe("version discovery", () => {
     );
   });
 
-  test("refuses a server older than 3.27, naming what is missing", async () => {
+  test("refuses a server older than 3.27 once a gate asks, naming what is missing", async () => {
     const old = {
       status: 300,
       body: { versions: [{ id: "v3.0", status: "CURRENT", version: "3.20", min_version: "3.0" }] },
     };
-    await expect(connect([{ method: "GET", path: "/", reply: old }])).rejects.toThrow(
+    const client = await connect([{ method: "GET", path: "/", reply: old }]);
+    await expect(client.require("Attach mode (mode)", microversion("3.54"))).rejects.toThrow(
       /attachments API \(attach\/detach V2\) needs volume API microversion 3.27, but only 3.20 is available/,
+    );
+  });
+
+  test("a refused version document names its URL as it is (no slash before the scheme)", async () => {
+    const client = await connect([{ method: "GET", path: "/", reply: { status: 503, body: "" } }]);
+    await expect(client.negotiated()).rejects.toThrow(
+      /^Cinder GET http:\/\/127\.0\.0\.1:\d+\/: expected 200\|300, got 503/,
+    );
+  });
+
+  test("a request the server refuses at its microversion (406) names the operation, the version and the server's maximum", async () => {
+    const refusal = {
+      status: 406,
+      body: {
+        computeFault: {
+          code: 406,
+          message: "Version 3.27 is not supported by the API. Minimum is 3.0 and maximum is 3.20.",
+        },
+      },
+    };
+    const client = await connect([{ method: "GET", path: `/v3/attachments/${ID}`, reply: refusal }]);
+    const failure = getAttachment(client, ID);
+    await expect(failure).rejects.toBeInstanceOf(CinderFeatureUnavailableError);
+    await expect(failure).rejects.toThrow(
+      /Cinder's get attachment needs volume API microversion 3.27, but only 3.20 is available/,
     );
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Microversion gates are decided before the first write: `check` (run by preview) refuses `mode`
  * below 3.54 and `complete: true` below 3.44, and below 3.44 `complete` defaults to false; `create`
- * refuses them again before it sends anything.
+ * refuses them again before it sends anything. Cinder is asked (its version document, once per
+ * process) only for gates neither the configured cap nor the inputs recorded by a previous check decide.
  */
 import { type Capabilities, checkInputs } from "../../provider/src/volumeAttachment/check";
 import { AttachmentOperations } from "../../provider/src/volumeAttachment/operations";
@@ -44,7 +45,7 @@ describe("checkInputs with what the server offers", () => {
 
 describe("the operations' gates against a Cinder capped by maxMicroversion", () => {
   const fakes = new FakeCinderPerTest();
-  const operations = async (cap: string) => {
+  const operations = async (cap?: string) => {
     const fake = await fakes.start([]);
     const env = { CINDER_ENDPOINT: fake.endpoint, OS_AUTH_TYPE: "noauth", OS_VOLUME_API_VERSION: cap };
     return { fake, ops: AttachmentOperations.fromConfig(() => undefined, env) };
@@ -81,7 +82,30 @@ describe("the operations' gates against a Cinder capped by maxMicroversion", () 
         complete: false,
       }),
     ).rejects.toThrow(/mode.*3\.54/);
-    expect(fake.apiRequests()).toEqual([]);
+    expect(fake.requests).toEqual([]);
+  });
+
+  test("the check of inputs whose gates the recorded ones passed asks Cinder nothing, and keeps complete's default", async () => {
+    const { fake, ops } = await operations();
+    const recorded = { volumeId: VOLUME, connector: CONNECTOR, mode: "ro", complete: true };
+    const moved = { volumeId: VOLUME, connector: { ...CONNECTOR, host: "elsewhere" }, mode: "rw" };
+    const { inputs, failures } = await ops.check(moved, recorded);
+    expect(failures).toEqual([]);
+    expect(inputs).toMatchObject({ complete: true, mode: "rw" });
+    expect(fake.requests).toEqual([]);
+  });
+
+  test.each([
+    ["a mode the recorded inputs had not", { volumeId: VOLUME, connector: CONNECTOR, complete: true }],
+    [
+      "complete where the recorded inputs had complete: false",
+      { volumeId: VOLUME, connector: CONNECTOR, complete: false, mode: "ro" },
+    ],
+  ])("%s opens the gate again: check asks Cinder's version document", async (_name, recorded) => {
+    const { fake, ops } = await operations();
+    const { failures } = await ops.check({ volumeId: VOLUME, connector: CONNECTOR, mode: "ro" }, recorded);
+    expect(failures).toEqual([]);
+    expect(fake.requests.map((r) => `${r.method} ${r.url}`)).toEqual(["GET /"]);
   });
 
   test("a reservation needs no version discovery to be checked", async () => {
@@ -102,4 +126,14 @@ test("where Cinder cannot be reached, check still checks the form and leaves the
   expect(inputs).toMatchObject({ mode: "ro", complete: true });
   const bad = await ops.check({ volumeId: VOLUME, connector: { ...CONNECTOR, initiator: "iqn.bad" } });
   expect(bad.failures.map((f) => f.property)).toEqual(["connector.initiator"]);
+});
+
+test("where Cinder cannot be reached, the first request's error names the endpoint setting (connecting sends nothing)", async () => {
+  const ops = AttachmentOperations.fromConfig(() => undefined, {
+    CINDER_ENDPOINT: "http://127.0.0.1:9/v3",
+    OS_AUTH_TYPE: "noauth",
+  });
+  await expect(ops.delete("00000000-0000-4000-8000-000000000009")).rejects.toThrow(
+    /no answer \(ECONNREFUSED\).*the endpoint is .*CINDER_ENDPOINT/,
+  );
 });

@@ -9,8 +9,8 @@ import type { AuthSession } from "../auth/session";
 import { connectionErrorCode } from "../http/connection";
 import type { HttpMethod } from "../http/method";
 import {
-  type CinderApiError,
   CinderConnectionError,
+  type CinderError,
   CinderFeatureUnavailableError,
   CinderResponseShapeError,
   errorFromAnswer,
@@ -24,7 +24,7 @@ import {
 } from "./microversion";
 import { again, repeat, settled } from "./repeat";
 import { type RetryPolicy, attemptsNote, backoffMs, isRetryable, parseRetryAfter, retryPolicy } from "./retry";
-import { discoverVolumeApi } from "./versions";
+import { type VolumeApiVersions, discoverVolumeApi } from "./versions";
 
 export type { HttpMethod } from "../http/method";
 
@@ -72,16 +72,19 @@ export interface RequestStats {
   retries?: number;
 }
 
-/** A connected Block Storage client. Immutable: the microversion is an argument of each call. */
+/** A Block Storage client. Immutable but for its memo of the server's microversions. */
 export class CinderClient {
   /** Requests sent by this client (version discovery included). */
   readonly stats: RequestStats;
+  /** The server's microversions, asked for on first need (see {@link negotiated}). */
+  private discovery?: Promise<VolumeApiVersions>;
 
   private constructor(
     private readonly http: AxiosInstance,
     private readonly auth: AuthSession,
-    /** The highest microversion both sides accept. */
-    readonly maxMicroversion: Microversion,
+    private readonly endpoint: string,
+    /** The configured cap: the highest microversion to use even where the server offers more. */
+    private readonly cap: Microversion | undefined,
     stats: RequestStats,
     /** When GET, PUT and DELETE are resent. */
     readonly retry: RetryPolicy,
@@ -90,11 +93,17 @@ export class CinderClient {
   }
 
   /**
-   * Discovers the server's microversions and returns a client for the endpoint.
-   * @throws CinderFeatureUnavailableError when the server is older than 3.27 (no attachments API).
+   * A client for the endpoint. Sends nothing: the server's microversions are discovered when a gate
+   * first needs them ({@link negotiated}); a request the server is too old for is refused with 406,
+   * which becomes a {@link CinderFeatureUnavailableError}.
+   * @throws CinderFeatureUnavailableError when the configured cap is below 3.27 (no attachments API).
    */
   static async connect(options: CinderClientOptions): Promise<CinderClient> {
     const endpoint = options.endpoint.replace(/\/+$/, "");
+    const cap = options.maxMicroversion;
+    if (cap && compareMicroversions(cap, ATTACHMENTS_API) < 0) {
+      throw attachmentsApiMissing(cap);
+    }
     const http = axios.create({
       baseURL: `${endpoint}/`,
       timeout: options.timeoutMs ?? 60_000,
@@ -104,20 +113,8 @@ export class CinderClient {
       // Keep proxies out of loopback tests and make failures deterministic.
       proxy: false,
     });
-    const retry = retryPolicy(options.retry);
     const stats: RequestStats = { requests: 0, retries: 0 };
-    stats.requests += 1;
-    // Cinder's version document needs no token: discovery sends what is at hand, never waits for one.
-    const api = await discoverVolumeApi(http, endpoint, options.auth.headersAtHand());
-    const max = options.maxMicroversion ? minMicroversion(api.max, options.maxMicroversion) : api.max;
-    if (compareMicroversions(max, ATTACHMENTS_API) < 0) {
-      throw new CinderFeatureUnavailableError(
-        "The attachments API (attach/detach V2)",
-        formatMicroversion(ATTACHMENTS_API),
-        formatMicroversion(max),
-      );
-    }
-    return new CinderClient(http, options.auth, max, stats, retry);
+    return Promise.resolve(new CinderClient(http, options.auth, endpoint, cap, stats, retryPolicy(options.retry)));
   }
 
   /** Whether requests carry a service token or service roles (see {@link AuthSession.actsAsService}). */
@@ -125,20 +122,53 @@ export class CinderClient {
     return this.auth.actsAsService;
   }
 
-  /** True when the negotiated microversion reaches `required`. */
-  supports(required: Microversion): boolean {
-    return compareMicroversions(this.maxMicroversion, required) >= 0;
+  /**
+   * The highest microversion both sides accept: the server's (one `GET` of its version document per
+   * client, the first time a gate asks), capped by maxMicroversion. A failed discovery is tried
+   * again by the next caller.
+   * @throws CinderFeatureUnavailableError when the server is older than 3.27 (no attachments API).
+   */
+  async negotiated(): Promise<Microversion> {
+    if (!this.discovery) {
+      this.stats.requests += 1;
+      // Cinder's version document needs no token: discovery sends what is at hand, never waits for one.
+      this.discovery = discoverVolumeApi(this.http, this.endpoint, this.auth.headersAtHand());
+      this.discovery.catch(() => (this.discovery = undefined));
+    }
+    const { max } = await this.discovery;
+    const capped = this.cap ? minMicroversion(max, this.cap) : max;
+    if (compareMicroversions(capped, ATTACHMENTS_API) < 0) throw attachmentsApiMissing(capped);
+    return capped;
   }
 
-  /** @throws CinderFeatureUnavailableError naming `feature` when {@link supports} is false. */
-  require(feature: string, required: Microversion): void {
-    if (!this.supports(required)) {
-      throw new CinderFeatureUnavailableError(
-        feature,
-        formatMicroversion(required),
-        formatMicroversion(this.maxMicroversion),
-      );
+  /** True when the negotiated microversion reaches `required`; a cap below it decides without asking. */
+  async supports(required: Microversion): Promise<boolean> {
+    if (this.beyondCap(required)) return false;
+    return compareMicroversions(await this.negotiated(), required) >= 0;
+  }
+
+  /**
+   * Refuses, without asking the server, what the configured cap excludes; the server's own refusal of
+   * a microversion (406) is the request's error.
+   * @throws CinderFeatureUnavailableError naming `feature`.
+   */
+  requireWithinCap(feature: string, required: Microversion): void {
+    if (this.cap && this.beyondCap(required)) {
+      throw new CinderFeatureUnavailableError(feature, formatMicroversion(required), formatMicroversion(this.cap));
     }
+  }
+
+  /** {@link requireWithinCap}, then the server's maximum (discovered once). @throws CinderFeatureUnavailableError */
+  async require(feature: string, required: Microversion): Promise<void> {
+    this.requireWithinCap(feature, required);
+    const negotiated = await this.negotiated();
+    if (compareMicroversions(negotiated, required) < 0) {
+      throw new CinderFeatureUnavailableError(feature, formatMicroversion(required), formatMicroversion(negotiated));
+    }
+  }
+
+  private beyondCap(required: Microversion): boolean {
+    return this.cap !== undefined && compareMicroversions(this.cap, required) < 0;
   }
 
   /**
@@ -228,8 +258,29 @@ export class CinderClient {
   }
 }
 
-/** The typed error of an answer whose status the request does not accept. */
-function answerError<T>(request: CinderRequest<T>, response: AxiosResponse<unknown>): CinderApiError {
+/** The attachments API (3.27) is beyond `available`. */
+function attachmentsApiMissing(available: Microversion): CinderFeatureUnavailableError {
+  return new CinderFeatureUnavailableError(
+    "The attachments API (attach/detach V2)",
+    formatMicroversion(ATTACHMENTS_API),
+    formatMicroversion(available),
+  );
+}
+
+/**
+ * The typed error of an answer whose status the request does not accept. A 406 is Cinder refusing
+ * the request's microversion ("Version 3.54 is not supported by the API. Minimum is 3.0 and maximum
+ * is 3.50."): the feature is unavailable, and the server's maximum is taken from its message.
+ */
+function answerError<T>(request: CinderRequest<T>, response: AxiosResponse<unknown>): CinderError {
+  if (response.status === 406) {
+    const maximum = /maximum is (\d+\.\d+)/i.exec(JSON.stringify(response.data ?? ""))?.[1];
+    return new CinderFeatureUnavailableError(
+      `Cinder's ${request.operation}`,
+      formatMicroversion(request.microversion),
+      maximum ?? "a lower one",
+    );
+  }
   return errorFromAnswer({
     method: request.method,
     path: request.path,

@@ -44,11 +44,12 @@ export function adviseOnConnect(err: unknown): unknown {
 
 /**
  * An operation's error with the settings that fix it named, where the settings explain it: a 401
- * from a Cinder that wants Keystone tokens while the provider is configured for noauth; Keystone out
- * of reach when the first token waited for the first request (an endpoint was given, connect.ts).
+ * from a Cinder that wants Keystone tokens while the provider is configured for noauth; Keystone or
+ * Cinder out of reach, or their certificates refused, at the first request (connecting sends none:
+ * the first token waits for it where an endpoint is given, and so does version discovery).
  */
 export function adviseOnFailure(err: unknown, settings: ConnectionSettings): unknown {
-  if (KeystoneAuthError.isInstance(err)) return adviseOnConnect(err);
+  if (KeystoneAuthError.isInstance(err) || CinderConnectionError.isInstance(err)) return adviseOnConnect(err);
   if (CinderUnauthorizedError.isInstance(err) && settings.auth.kind === "noauth") {
     return withAdvice(
       err,

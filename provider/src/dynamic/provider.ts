@@ -26,11 +26,11 @@ export class VolumeAttachmentProvider implements pulumi.dynamic.ResourceProvider
   }
 
   async check(
-    _olds: VolumeAttachmentInputs,
+    olds: VolumeAttachmentInputs,
     news: VolumeAttachmentInputs,
   ): Promise<pulumi.dynamic.CheckResult<VolumeAttachmentInputs>> {
     return this.ops()
-      .check(news)
+      .check(news, olds)
       .catch((err: unknown) => this.handOver(err));
   }
 

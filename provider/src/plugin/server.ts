@@ -95,8 +95,8 @@ export class CinderPlugin {
   /** Check: the core's validation; the inputs' secrets stay secret. */
   async check(req: proto.CheckRequest): Promise<proto.CheckResponse> {
     this.requireType(req.getType(), req.getUrn());
-    const news = await fromWire(req.getNews());
-    const result = await (await this.ops()).check(news.values);
+    const [olds, news] = await Promise.all([fromWire(req.getOlds()), fromWire(req.getNews())]);
+    const result = await (await this.ops()).check(news.values, olds.values);
     return new proto.CheckResponse()
       .setInputs(await toWire(result.inputs, news.secrets))
       .setFailuresList(result.failures.map(checkFailure));

@@ -35,6 +35,25 @@ export function needsCapabilities(inputs: VolumeAttachmentInputs): boolean {
 }
 
 /**
+ * The gates' result where the previous check of the same resource decided them already: `olds`, the
+ * inputs the engine recorded, had a mode (3.54 was there) or were to complete (3.44 was there), and
+ * the new inputs need no more than that. Then Cinder is not asked again, so a preview that changes
+ * nothing sends nothing. Undefined when a gate is still open.
+ */
+export function gatesPassedBefore(
+  news: Record<string, unknown>,
+  inputs: VolumeAttachmentInputs,
+  olds: Record<string, unknown> | undefined,
+): CheckResult | undefined {
+  if (!olds) return undefined;
+  const completeNeeded = news.complete === true || (news.complete === undefined && inputs.connector !== undefined);
+  if (completeNeeded && olds.complete !== true) return undefined;
+  if (inputs.mode !== undefined && olds.mode === undefined) return undefined;
+  const complete = news.complete === undefined ? inputs.connector !== undefined : inputs.complete;
+  return { inputs: { ...inputs, complete }, failures: [] };
+}
+
+/**
  * Validates raw inputs and fills defaults. Values not known yet in a preview pass unchecked; they are
  * checked again once known. With `capabilities`, a feature the server lacks fails here, before any
  * write, and `complete` defaults to true only where os-complete exists (3.44).

@@ -21,7 +21,14 @@ import { type ConfigLookup, type ConnectionSettings, resolveSettings } from "../
 import { errorMessage } from "../errors";
 import { type VolumeRef, adoptAttachment } from "./adopt";
 import { type AttachmentClaims, processClaims } from "./claims";
-import { type Capabilities, type CheckResult, checkInputs, needsCapabilities, withGates } from "./check";
+import {
+  type Capabilities,
+  type CheckResult,
+  checkInputs,
+  gatesPassedBefore,
+  needsCapabilities,
+  withGates,
+} from "./check";
 import { type PropertyChange, planDiff } from "./diff";
 import { InvalidArgumentsError, VolumeLookupError } from "./errors";
 import {
@@ -131,13 +138,16 @@ export class AttachmentOperations {
   /**
    * Validates inputs and fills defaults. Inputs whose gates depend on the server (a connector, a
    * mode) are checked against its microversions, discovered once per process, where Cinder can be
-   * reached; bad inputs fail before any request.
+   * reached, unless `olds` (the inputs recorded by the previous check) passed the same gates; bad
+   * inputs fail before any request.
    */
-  async check(news: Record<string, unknown>): Promise<CheckResult> {
+  async check(news: Record<string, unknown>, olds?: Record<string, unknown>): Promise<CheckResult> {
     return this.guarded(async () => {
       const given = withoutEngineKeys(news);
       const result = checkInputs(given);
       if (result.failures.length > 0 || !needsCapabilities(result.inputs)) return result;
+      const before = gatesPassedBefore(given, result.inputs, olds && withoutEngineKeys(olds));
+      if (before) return before;
       // Where Cinder cannot be asked (not configured or not reachable in a preview), the gates wait
       // for create, which decides them again before its first write.
       // One try per process: a preview of many resources does not wait for an unreachable Cinder each time.
@@ -150,11 +160,12 @@ export class AttachmentOperations {
   /** What the connected Cinder offers, for the gates of `check` and `create`. */
   async capabilities(): Promise<Capabilities> {
     const client = await this.client();
-    return {
-      maxMicroversion: formatMicroversion(client.maxMicroversion),
-      complete: client.supports(ATTACHMENT_COMPLETE),
-      mode: client.supports(ATTACHMENT_MODE),
-    };
+    const [negotiated, complete, mode] = await Promise.all([
+      client.negotiated(),
+      client.supports(ATTACHMENT_COMPLETE),
+      client.supports(ATTACHMENT_MODE),
+    ]);
+    return { maxMicroversion: formatMicroversion(negotiated), complete, mode };
   }
 
   /** A connector or `complete` change is an update; volume, instance, mode or adopted id a replacement. */
@@ -181,11 +192,13 @@ export class AttachmentOperations {
   async create(inputs: VolumeAttachmentInputs): Promise<{ id: string; outs: VolumeAttachmentOutputs }> {
     return this.guarded(async () => {
       const client = await this.client();
-      // Every gate before the first request (check has said so already, unless it ran elsewhere): the
-      // request builders gate mode themselves, but the orphan check comes before the create's POST,
-      // and os-complete after it.
-      if (inputs.complete) client.require("Completing an attachment (complete, os-complete)", ATTACHMENT_COMPLETE);
-      if (inputs.mode) client.require("Attach mode (mode)", ATTACHMENT_MODE);
+      // Every gate before the first request (check has said so already, unless it ran elsewhere or
+      // took the recorded inputs' word): a refusal of the create's microversion (406) would come after
+      // the orphan check, and one of os-complete's after the attachment is made.
+      if (inputs.complete) {
+        await client.require("Completing an attachment (complete, os-complete)", ATTACHMENT_COMPLETE);
+      }
+      if (inputs.mode) await client.require("Attach mode (mode)", ATTACHMENT_MODE);
       const volume = await this.resolveVolume(client, inputs.volumeId);
       if (inputs.attachmentId) {
         this.claims.claim(inputs.attachmentId);

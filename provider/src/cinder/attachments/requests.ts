@@ -26,7 +26,7 @@ export interface CreateAttachmentOpts {
  */
 export async function createAttachment(client: CinderClient, opts: CreateAttachmentOpts): Promise<Attachment> {
   if (opts.mode) {
-    client.require("Attach mode (mode)", ATTACHMENT_MODE);
+    client.requireWithinCap("Attach mode (mode)", ATTACHMENT_MODE);
   }
   const attachment: Record<string, unknown> = { volume_uuid: opts.volumeId };
   if (opts.instanceUuid) {
@@ -120,7 +120,7 @@ export async function updateAttachment(
 
 /** os-complete (3.44): marks the attachment `attached` and the volume `in-use`. */
 export async function completeAttachment(client: CinderClient, id: string): Promise<void> {
-  client.require("Completing an attachment (os-complete)", ATTACHMENT_COMPLETE);
+  client.requireWithinCap("Completing an attachment (os-complete)", ATTACHMENT_COMPLETE);
   await client.send({
     operation: "complete attachment",
     method: "POST",
