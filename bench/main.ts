@@ -116,7 +116,7 @@ const PLAN = {
     keystoneEngine: [false, true],
     cli: true,
     peerSizes: [1, 10, 50],
-    peerRepeats: 3,
+    peerRepeats: 5,
     pluginStarts: 15,
   },
   quick: {
