@@ -91,13 +91,15 @@ describe("attachment status", () => {
     await expect(waitForAttachmentStatus(c, ID, ["attached"], FAST)).rejects.toThrow(/disappeared/);
   });
 
-  test("waiting for it to be gone: 404 ends it; error_detaching fails at once", async () => {
+  test("waiting for it to be gone: detaching goes on, 404 ends it; error_detaching fails at once", async () => {
     const c = await client([
-      { method: "GET", path: `/v3/attachments/${ID}`, reply: [attachment("detaching"), gone] },
+      { method: "GET", path: `/v3/attachments/${ID}`, reply: [attachment("detaching"), attachment("detaching"), gone] },
       { method: "GET", path: `/v3/attachments/other`, reply: attachment("error_detaching") },
     ]);
     await expect(waitForAttachmentGone(c, ID, FAST)).resolves.toBeUndefined();
+    expect(polls()).toBe(3);
     await expect(waitForAttachmentGone(c, "other", FAST)).rejects.toMatchObject({ lastStatus: "error_detaching" });
+    expect(polls()).toBe(4);
   });
 });
 
