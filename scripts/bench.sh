@@ -27,16 +27,7 @@ fi
 
 # dist/ (what the provider process loads by package name), rebuilt only when older than its sources;
 # under the same lock as the end-to-end tests' rebuild.
-outputs=(dist/sdk/index.js dist/runtime/runtime.cjs)
-newest_source=$(find provider/src sdk package.json tsconfig.json tsconfig.build.json scripts/runtime -type f -printf '%T@\n' | sort -n | tail -1)
-oldest_output=""
-if [[ -f ${outputs[0]} && -f ${outputs[1]} ]]; then
-  oldest_output=$(stat -c '%Y' "${outputs[@]}" | sort -n | head -1)
-fi
-if [[ -z $oldest_output ]] || awk -v s="$newest_source" -v o="$oldest_output" 'BEGIN { exit !(s > o) }'; then
-  step "building dist/"
-  flock .local/build.lock npm run --silent build:dist
-fi
+node scripts/ensure-dist.mjs
 
 step "local stack (start --keystone is idempotent)"
 bash scripts/stack/stack.sh start --keystone

@@ -89,20 +89,13 @@ function run(
   });
 }
 
-async function newestMtime(entry: string): Promise<number> {
-  const stat = await fs.stat(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  const children = await fs.readdir(entry);
-  const times = await Promise.all(children.map((child) => newestMtime(path.join(entry, child))));
-  return Math.max(stat.mtimeMs, ...times);
-}
-
 let packagePromise: Promise<void> | undefined;
 
 /**
  * Makes `pulumi-cinder-attachment` resolvable as users resolve it: the self-link
- * node_modules/pulumi-cinder-attachment -> .. and a dist/ no older than the sources (rebuilt with
- * `npm run build:dist`, tsc and the runtime's bundle, under a lock otherwise). Once per jest worker.
+ * node_modules/pulumi-cinder-attachment -> .. and a dist/ no older than the sources
+ * (scripts/ensure-dist.mjs: `npm run build:dist`, tsc and the runtime's bundle, under a lock, where
+ * it is older). Once per jest worker.
  */
 export function ensurePackage(): Promise<void> {
   packagePromise ??= (async () => {
@@ -114,16 +107,8 @@ export function ensurePackage(): Promise<void> {
         if (err.code !== "EEXIST") throw err;
       });
     }
-    const sources = ["provider/src", "sdk", "package.json", "tsconfig.json", "tsconfig.build.json", "scripts/runtime"];
-    const newest = Math.max(...(await Promise.all(sources.map((s) => newestMtime(path.join(repoRoot, s))))));
-    const outputs = ["dist/sdk/index.js", "dist/provider/src/dynamic/runtime.js", "dist/runtime/runtime.cjs"];
-    const built = await Promise.all(outputs.map((o) => fs.stat(path.join(repoRoot, o)).catch(() => undefined)));
-    if (built.some((stat) => stat === undefined || stat.mtimeMs < newest)) {
-      await fs.mkdir(path.join(repoRoot, ".local"), { recursive: true });
-      await run("flock", [path.join(repoRoot, ".local", "build.lock"), "npm", "run", "--silent", "build:dist"], {
-        cwd: repoRoot,
-      });
-    }
+    // dist/ no older than its sources: the one staleness check, shared with scripts/bench.sh.
+    await run("node", [path.join(repoRoot, "scripts", "ensure-dist.mjs")], { cwd: repoRoot });
   })();
   return packagePromise;
 }
