@@ -128,12 +128,12 @@ export class PluginProcess {
     return info.getVersion();
   }
 
-  /** Stops the process. */
-  async stop(): Promise<void> {
+  /** Stops the process (SIGTERM lets a request in flight finish; SIGKILL does not wait for it). */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
     this.client.close();
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    this.child.kill("SIGTERM");
+    this.child.kill(signal);
     await exited;
   }
 }

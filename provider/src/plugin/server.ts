@@ -13,7 +13,7 @@ import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import type * as Reliability from "../config/reliability";
 import type * as Settings from "../config/settings";
 import type * as Core from "../volumeAttachment/operations";
-import type { AttachmentOperations, DiffAnswer } from "../volumeAttachment/operations";
+import type { AttachmentOperations, CallOptions, DiffAnswer } from "../volumeAttachment/operations";
 import { SECRET_OUTPUTS } from "../volumeAttachment/outputKeys";
 import type { PropertyChange } from "../volumeAttachment/diff";
 import type { VolumeAttachmentInputs, VolumeAttachmentOutputs } from "../volumeAttachment/shape";
@@ -118,7 +118,9 @@ export class CinderPlugin {
     const inputs = await fromWire(req.getProperties());
     const secrets = [...inputs.secrets, ...SECRET_OUTPUTS];
     try {
-      const { id, outs } = await (await this.ops()).create(inputs.values as VolumeAttachmentInputs);
+      const { id, outs } = await (
+        await this.ops()
+      ).create(inputs.values as VolumeAttachmentInputs, callOptions(req.getTimeout()));
       return new proto.CreateResponse().setId(id).setProperties(await toWire(outs, secrets));
     } catch (err) {
       if (isPartialCreate(err)) {
@@ -148,7 +150,12 @@ export class CinderPlugin {
     const [olds, news] = await Promise.all([fromWire(req.getOlds()), fromWire(req.getNews())]);
     const { outs } = await (
       await this.ops()
-    ).update(req.getId(), olds.values as VolumeAttachmentOutputs, news.values as VolumeAttachmentInputs);
+    ).update(
+      req.getId(),
+      olds.values as VolumeAttachmentOutputs,
+      news.values as VolumeAttachmentInputs,
+      callOptions(req.getTimeout()),
+    );
     return new proto.UpdateResponse().setProperties(await toWire(outs, [...news.secrets, ...SECRET_OUTPUTS]));
   }
 
@@ -230,6 +237,11 @@ function kindOf(change: PropertyChange): proto.PropertyDiff.Kind {
     case "update":
       return change.replace ? Kind.UPDATE_REPLACE : Kind.UPDATE;
   }
+}
+
+/** The engine's timeout of a call (seconds, the resource's `customTimeouts`; 0 when none is set). */
+function callOptions(timeoutSeconds: number): CallOptions {
+  return timeoutSeconds > 0 ? { timeoutMs: timeoutSeconds * 1000 } : {};
 }
 
 function checkFailure(failure: { property: string; reason: string }): proto.CheckFailure {

@@ -83,6 +83,16 @@ export interface OperationsOptions {
   readonly claims?: AttachmentClaims;
 }
 
+/** What the engine says of one call, beside its inputs. */
+export interface CallOptions {
+  /**
+   * The resource's `customTimeouts` for this operation (ms; the resource plugin's CreateRequest and
+   * UpdateRequest carry it, the dynamic provider protocol does not): bounds each wait of the call
+   * instead of waitTimeout.
+   */
+  readonly timeoutMs?: number;
+}
+
 /** One provider process's operations, sharing one connected client. */
 export class AttachmentOperations {
   private clientPromise?: Promise<CinderClient>;
@@ -129,10 +139,12 @@ export class AttachmentOperations {
     }
   }
 
-  /** Wait and recovery settings, defaults filled. */
-  reliability(): ReliabilityOptions {
+  /** Wait and recovery settings, defaults filled; a call's own timeout replaces waitTimeout. */
+  reliability(call: CallOptions = {}): ReliabilityOptions {
     this.reliabilityOptions ??= reliabilityOptions(this.options.reliability?.() ?? {});
-    return this.reliabilityOptions;
+    const { timeoutMs } = call;
+    if (timeoutMs === undefined || !(timeoutMs > 0)) return this.reliabilityOptions;
+    return { ...this.reliabilityOptions, waitTimeoutMs: timeoutMs };
   }
 
   /**
@@ -189,9 +201,13 @@ export class AttachmentOperations {
    * (recovery/orphan.ts). When Cinder's answer to the create is lost, finds out what it did
    * (recovery/create.ts): a create is never sent twice blindly.
    */
-  async create(inputs: VolumeAttachmentInputs): Promise<{ id: string; outs: VolumeAttachmentOutputs }> {
+  async create(
+    inputs: VolumeAttachmentInputs,
+    call: CallOptions = {},
+  ): Promise<{ id: string; outs: VolumeAttachmentOutputs }> {
     return this.guarded(async () => {
       const client = await this.client();
+      const reliability = this.reliability(call);
       // Every gate before the first request (check has said so already, unless it ran elsewhere or
       // took the recorded inputs' word): a refusal of the create's microversion (406) would come after
       // the orphan check, and one of os-complete's after the attachment is made.
@@ -202,10 +218,12 @@ export class AttachmentOperations {
       const volume = await this.resolveVolume(client, inputs.volumeId);
       if (inputs.attachmentId) {
         this.claims.claim(inputs.attachmentId);
-        return this.adopt(client, inputs, inputs.attachmentId, volume);
+        return this.adopt(client, inputs, inputs.attachmentId, volume, reliability);
       }
       const outcome = await this.claims
-        .exclusive(`${volume.id} ${inputs.instanceUuid ?? ""}`, () => this.createOrTakeOver(client, volume.id, inputs))
+        .exclusive(`${volume.id} ${inputs.instanceUuid ?? ""}`, () =>
+          this.createOrTakeOver(client, volume.id, inputs, reliability),
+        )
         .catch((err: unknown) => {
           throw missingVolume(err, volume.id) ?? err;
         });
@@ -214,7 +232,7 @@ export class AttachmentOperations {
       if (!inputs.complete || created.status === "attached") {
         return { id: attachment.id, outs: plain(created) };
       }
-      await this.completeOrRecord(client, created);
+      await this.completeOrRecord(client, created, reliability);
       return { id: attachment.id, outs: plain({ ...created, status: "attached" }) };
     });
   }
@@ -224,12 +242,13 @@ export class AttachmentOperations {
     client: CinderClient,
     volumeId: string,
     inputs: VolumeAttachmentInputs,
+    reliability: ReliabilityOptions,
   ): Promise<CreateOutcome> {
     const isClaimed = (id: string) => this.claims.isClaimed(id);
-    const orphan = await findOrphan(client, volumeId, inputs, isClaimed, this.reliability());
+    const orphan = await findOrphan(client, volumeId, inputs, isClaimed, reliability);
     const outcome = orphan
-      ? await adoptOrphan(client, orphan, inputs, this.reliability())
-      : await createWithRecovery(client, { volumeId, inputs, isClaimed }, this.reliability());
+      ? await adoptOrphan(client, orphan, inputs, reliability)
+      : await createWithRecovery(client, { volumeId, inputs, isClaimed }, reliability);
     this.claims.claim(outcome.attachment.id);
     return outcome;
   }
@@ -282,6 +301,7 @@ export class AttachmentOperations {
     id: string,
     olds: VolumeAttachmentOutputs,
     news: VolumeAttachmentInputs,
+    call: CallOptions = {},
   ): Promise<{ outs: VolumeAttachmentOutputs }> {
     return this.guarded(async () => {
       this.claims.claim(id);
@@ -298,7 +318,7 @@ export class AttachmentOperations {
         outs = toOutputs(news, attachment, { volumeName: olds.volumeName, status: "attaching" });
       }
       if (news.complete && outs.status !== "attached") {
-        await completeVerified(client, id, this.reliability());
+        await completeVerified(client, id, this.reliability(call));
         outs = { ...outs, status: "attached" };
       }
       return { outs: plain(outs) };
@@ -312,19 +332,29 @@ export class AttachmentOperations {
     });
   }
 
-  private async adopt(client: CinderClient, inputs: VolumeAttachmentInputs, id: string, volume: VolumeRef) {
+  private async adopt(
+    client: CinderClient,
+    inputs: VolumeAttachmentInputs,
+    id: string,
+    volume: VolumeRef,
+    reliability: ReliabilityOptions,
+  ) {
     let outs = await adoptAttachment(client, inputs, id, volume);
     if (inputs.complete && outs.status !== "attached") {
-      await this.completeOrRecord(client, outs);
+      await this.completeOrRecord(client, outs, reliability);
       outs = { ...outs, status: "attached" };
     }
     return { id, outs: plain(outs) };
   }
 
   /** Completes; if that fails, throws the partial-create error so the engine keeps the attachment in state. */
-  private async completeOrRecord(client: CinderClient, outs: VolumeAttachmentOutputs): Promise<void> {
+  private async completeOrRecord(
+    client: CinderClient,
+    outs: VolumeAttachmentOutputs,
+    reliability: ReliabilityOptions,
+  ): Promise<void> {
     try {
-      await completeVerified(client, outs.attachmentId, this.reliability());
+      await completeVerified(client, outs.attachmentId, reliability);
     } catch (err) {
       const reason = errorMessage(err);
       const partial = new Error(
