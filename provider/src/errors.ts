@@ -59,9 +59,11 @@ export function shownValue(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-/** Appends advice to an error's message (and the first line of its stack), and returns it. */
+/** Appends advice to an error's message (and the first line of its stack), once, and returns it. */
 export function withAdvice<E extends Error>(err: E, advice: string): E {
   const before = err.message;
+  // Once: a failed connect is advised where it happens, and again as the operation's failure.
+  if (before.includes(`; ${advice}`)) return err;
   err.message = `${before}; ${advice}`;
   if (err.stack?.includes(before)) err.stack = err.stack.replace(before, err.message);
   return err;

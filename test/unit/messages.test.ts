@@ -43,6 +43,21 @@ test("authType noauth against a Cinder that wants Keystone tokens: the 401 names
   );
 });
 
+test("Keystone out of reach at an operation's connect names the auth URL setting once", async () => {
+  const ops = AttachmentOperations.fromConfig(() => undefined, {
+    OS_AUTH_URL: "http://127.0.0.1:9/v3",
+    OS_USERNAME: "demo",
+    OS_PASSWORD: "not-used",
+    OS_PROJECT_NAME: "demo",
+    OS_USER_DOMAIN_NAME: "Default",
+    OS_PROJECT_DOMAIN_NAME: "Default",
+  });
+  const failure = await ops.read("00000000-0000-4000-8000-000000000009", undefined).catch((err: Error) => err);
+  expect(failure).toBeInstanceOf(Error);
+  expect((failure as Error).message).toMatch(/did not answer \(ECONNREFUSED\)/);
+  expect((failure as Error).message.match(/the auth URL is stack config "cinder:authUrl"/g)).toHaveLength(1);
+});
+
 describe("errors handed to the dynamic-provider host", () => {
   const printed: string[] = [];
   const original = console.error;
