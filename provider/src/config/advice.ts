@@ -22,8 +22,8 @@ function tlsAdvice(code: string): string | undefined {
 }
 
 /**
- * The error of a failed connect (Keystone token, catalog, version discovery), with the settings that
- * fix it named; other errors are returned as they are.
+ * The error of a failed connect (Keystone out of reach, the catalog, Cinder out of reach), with the
+ * settings that fix it named; other errors are returned as they are.
  */
 export function adviseOnConnect(err: unknown): unknown {
   if (CinderConnectionError.isInstance(err)) {

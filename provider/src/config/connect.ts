@@ -82,16 +82,13 @@ export async function openSession(
 export async function connectCinder(settings: ConnectionSettings): Promise<CinderClient> {
   const material = tlsMaterial(settings.tls);
   const { auth, endpoint } = await openSession(settings, material);
-  try {
-    return await CinderClient.connect({
-      endpoint,
-      auth,
-      httpsAgent: agent(material, true),
-      maxMicroversion: settings.maxMicroversion,
-      timeoutMs: settings.requestTimeoutMs,
-      retry: settings.retry,
-    });
-  } catch (err) {
-    throw adviseOnConnect(err);
-  }
+  // Sends nothing: a failure to reach Cinder comes with the first request, advised as the operation's.
+  return CinderClient.connect({
+    endpoint,
+    auth,
+    httpsAgent: agent(material, true),
+    maxMicroversion: settings.maxMicroversion,
+    timeoutMs: settings.requestTimeoutMs,
+    retry: settings.retry,
+  });
 }
