@@ -239,9 +239,9 @@ function kindOf(change: PropertyChange): proto.PropertyDiff.Kind {
   }
 }
 
-/** The engine's timeout of a call (seconds, the resource's `customTimeouts`; 0 when none is set). */
+/** The engine's timeout of a call (seconds, the resource's `customTimeouts`; 0, none set, stays 0). */
 function callOptions(timeoutSeconds: number): CallOptions {
-  return timeoutSeconds > 0 ? { timeoutMs: timeoutSeconds * 1000 } : {};
+  return { timeoutMs: timeoutSeconds * 1000 };
 }
 
 function checkFailure(failure: { property: string; reason: string }): proto.CheckFailure {

@@ -88,7 +88,7 @@ export interface CallOptions {
   /**
    * The resource's `customTimeouts` for this operation (ms; the resource plugin's CreateRequest and
    * UpdateRequest carry it, the dynamic provider protocol does not): bounds each wait of the call
-   * instead of waitTimeout.
+   * instead of waitTimeout. Absent or 0: none set.
    */
   readonly timeoutMs?: number;
 }
@@ -142,9 +142,8 @@ export class AttachmentOperations {
   /** Wait and recovery settings, defaults filled; a call's own timeout replaces waitTimeout. */
   reliability(call: CallOptions = {}): ReliabilityOptions {
     this.reliabilityOptions ??= reliabilityOptions(this.options.reliability?.() ?? {});
-    const { timeoutMs } = call;
-    if (timeoutMs === undefined || !(timeoutMs > 0)) return this.reliabilityOptions;
-    return { ...this.reliabilityOptions, waitTimeoutMs: timeoutMs };
+    const { timeoutMs = 0 } = call;
+    return timeoutMs > 0 ? { ...this.reliabilityOptions, waitTimeoutMs: timeoutMs } : this.reliabilityOptions;
   }
 
   /**
@@ -172,12 +171,12 @@ export class AttachmentOperations {
   /** What the connected Cinder offers, for the gates of `check` and `create`. */
   async capabilities(): Promise<Capabilities> {
     const client = await this.client();
-    const [negotiated, complete, mode] = await Promise.all([
-      client.negotiated(),
-      client.supports(ATTACHMENT_COMPLETE),
-      client.supports(ATTACHMENT_MODE),
-    ]);
-    return { maxMicroversion: formatMicroversion(negotiated), complete, mode };
+    const negotiated = await client.negotiated();
+    return {
+      maxMicroversion: formatMicroversion(negotiated),
+      complete: await client.supports(ATTACHMENT_COMPLETE),
+      mode: await client.supports(ATTACHMENT_MODE),
+    };
   }
 
   /** A connector or `complete` change is an update; volume, instance, mode or adopted id a replacement. */
