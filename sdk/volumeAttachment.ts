@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectorInput } from "../provider/src/cinder/attachments/connector";
-import { VolumeAttachmentProvider } from "../provider/src/dynamic/provider";
+import { PROVIDER_MODULE } from "../provider/src/dynamic/providerModule";
 import { OUTPUT_KEYS, SECRET_OUTPUTS } from "../provider/src/volumeAttachment/outputKeys";
 import type { VolumeAttachmentArgsShape, VolumeAttachmentOutputs } from "../provider/src/volumeAttachment/shape";
 import type { Inputs, Outputs } from "./inputs";
@@ -23,14 +23,6 @@ export { SECRET_OUTPUTS };
 export interface VolumeAttachment extends Outputs<VolumeAttachmentOutputs> {}
 
 /**
- * The provider object of every VolumeAttachment of a program. The SDK serializes a dynamic
- * provider once per object (its cache is keyed by the object) into each resource's state, so one
- * shared object is serialized once per program instead of once per resource (about 70 ms each).
- * It holds nothing at program time: its fields are set in the provider's own process.
- */
-const PROVIDER = new VolumeAttachmentProvider();
-
-/**
  * One Cinder volume attachment (attach/detach V2, volume API 3.27+).
  *
  * ```typescript
@@ -43,7 +35,7 @@ const PROVIDER = new VolumeAttachmentProvider();
  * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
-export class VolumeAttachment extends pulumi.dynamic.Resource {
+export class VolumeAttachment extends pulumi.CustomResource {
   /** The type token, so policy packs can match it with `validateResourceOfType`. */
   static readonly __pulumiType = "pulumi-nodejs:dynamic/cinder:VolumeAttachment";
 
@@ -65,13 +57,13 @@ export class VolumeAttachment extends pulumi.dynamic.Resource {
   constructor(name: string, args: VolumeAttachmentArgs, opts?: pulumi.CustomResourceOptions) {
     // Every output key must be among the props for the engine to set it on the resource.
     const outputKeys = Object.fromEntries(OUTPUT_KEYS.map((key) => [key, undefined]));
+    // A dynamic resource as `pulumi.dynamic.Resource` makes one (its type token, the provider module
+    // in `__provider`), without serializing a provider object at program time: see providerModule.ts.
     super(
-      PROVIDER,
+      VolumeAttachment.__pulumiType,
       name,
-      { ...outputKeys, ...args },
+      { ...outputKeys, ...args, __provider: PROVIDER_MODULE },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS] },
-      "cinder",
-      "VolumeAttachment",
     );
   }
 }

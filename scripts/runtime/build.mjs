@@ -27,6 +27,8 @@ await build({
   minify: true,
   // Class and function names stay as written: errors are reported by them.
   keepNames: true,
+  // The provider's methods load this very file by package name (provider/src/dynamic/provider.ts).
+  external: ["pulumi-cinder-attachment/runtime"],
   legalComments: "none",
   logLevel: "warning",
 });

@@ -1,9 +1,10 @@
 /**
  * What the SDK costs a program: the resource's keys come without the schemas, zod stays out of the
- * program, and the provider is serialized once per program, not once per resource.
+ * program, and no provider object is serialized: each resource carries the provider module.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { PROVIDER_MODULE } from "../../provider/src/dynamic/providerModule";
 import { OUTPUT_KEYS } from "../../provider/src/volumeAttachment/outputKeys";
 import { volumeAttachmentOutputsSchema } from "../../provider/src/volumeAttachment/shape";
 
@@ -20,20 +21,40 @@ test("requiring the built package loads no zod: validation runs in the provider 
   expect(loaded.trim()).toBe("0");
 });
 
-test("a program of several VolumeAttachments serializes the provider once", () => {
+test("a program's VolumeAttachments serialize no provider object: each carries the provider module", () => {
   const sdk = join(__dirname, "..", "..", "dist", "sdk", "index.js");
   const program = `
     const pulumi = require("@pulumi/pulumi");
-    pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: () => ({}) });
+    const providers = [];
+    pulumi.runtime.setMocks({
+      newResource: (a) => (providers.push(a.inputs.__provider), { id: a.name, state: a.inputs }),
+      call: () => ({}),
+    });
     const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure");
     const serialize = closure.serializeFunction;
     let calls = 0;
     closure.serializeFunction = (...args) => ((calls += 1), serialize(...args));
     const { VolumeAttachment } = require(${JSON.stringify(sdk)});
     for (let i = 0; i < 3; i += 1) new VolumeAttachment("data-" + i, { volumeId: "volume-" + i });
-    console.log(calls);
-    process.exit(); // the mocks leave the resources' promises pending, which the runtime reports
+    setTimeout(() => {
+      console.log(JSON.stringify({ calls, providers }));
+      process.exit(); // the mocks leave the resources' promises pending, which the runtime reports
+    }, 500);
   `;
   const child = spawnSync(process.execPath, ["-e", program], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
-  expect(child.stdout.split("\n")[0]).toBe("1");
+  expect(JSON.parse(child.stdout.split("\n")[0] ?? "")).toEqual({
+    calls: 0,
+    providers: [PROVIDER_MODULE, PROVIDER_MODULE, PROVIDER_MODULE],
+  });
+});
+
+test("the provider module loads as the dynamic-provider host loads it, into a VolumeAttachmentProvider", () => {
+  // cmd/dynamic-provider: requireFromString(props.__provider).handler(), in the program's folder.
+  const host = `
+    const provider = require("require-from-string")(${JSON.stringify(PROVIDER_MODULE)}).handler();
+    console.log(provider.constructor.name, typeof provider.configure, typeof provider.create, typeof provider.delete);
+  `;
+  const child = spawnSync(process.execPath, ["-e", host], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
+  expect(child.stderr).toBe("");
+  expect(child.stdout.trim()).toBe("VolumeAttachmentProvider function function function");
 });

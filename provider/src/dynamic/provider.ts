@@ -1,7 +1,9 @@
 /**
- * The dynamic provider object. The engine serializes it into the stack state (`__provider`), so it is
- * kept tiny: each method loads the implementation by package name in the provider's own process,
- * and configuration is read there (in `configure`), never captured at program time.
+ * The dynamic provider object. {@link VolumeAttachment}'s provider module (providerModule.ts) makes
+ * one in the provider process; a program that hands one to `pulumi.dynamic.Resource` itself gets it
+ * serialized into the stack state (`__provider`). So it is kept tiny: each method loads the
+ * implementation by package name in the provider's own process, and configuration is read there (in
+ * `configure`), never captured at program time.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { AttachmentOperations } from "../volumeAttachment/operations";
