@@ -58,3 +58,25 @@ test("the provider module loads as the dynamic-provider host loads it, into a Vo
   expect(child.stderr).toBe("");
   expect(child.stdout.trim()).toBe("VolumeAttachmentProvider function function function");
 });
+
+test("a provider serialized by pulumi.dynamic.Resource (earlier SDKs' states) still loads and checks", () => {
+  // The closure of a VolumeAttachmentProvider as earlier SDKs wrote it into `__provider`, loaded as
+  // the host loads it: its methods must still find what they take from the runtime.
+  const provider = join(__dirname, "..", "..", "dist", "provider", "src", "dynamic", "provider.js");
+  const host = `
+    const { serializeFunction } = require("@pulumi/pulumi/runtime");
+    const { VolumeAttachmentProvider } = require(${JSON.stringify(provider)});
+    const instance = new VolumeAttachmentProvider();
+    serializeFunction(() => instance, { allowSecrets: true }).then(async ({ text }) => {
+      const loaded = require("require-from-string")(text).handler();
+      await loaded.configure({ config: { get: (key) => ({ "cinder:endpoint": "http://127.0.0.1:1/v3", "cinder:authType": "noauth" })[key] } });
+      const result = await loaded.check({}, { volumeId: "v", connector: { initiator: "iqn.bad" } });
+      console.log(JSON.stringify(result.failures.map((f) => f.property)));
+    });
+  `;
+  const child = spawnSync(process.execPath, ["-e", host], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
+  expect({ stdout: child.stdout.trim(), status: child.status }).toEqual({
+    stdout: '["connector.initiator"]',
+    status: 0,
+  });
+});
