@@ -21,7 +21,8 @@ import { type EngineRun, idleProviderRss, noauthStackConfig, runEngine } from ".
 import { type LimitRun, engineParallelism } from "./limit";
 import { engineInfo, repoRoot, stackEnv } from "./env";
 import { type TokenCount, adminVolumes, cliTokens, demoVolumes, keystoneStackConfig, providerTokens } from "./keystone";
-import { machineFacts, peerVersions } from "./machine";
+import { type MachineFacts, machineFacts, peerVersions } from "./machine";
+import { describeRemoval, removeExtraCaCerts } from "./nodeEnv";
 import { type OperationsResult, runOperations } from "./operations";
 import { type ProfileResult, runProfile } from "./profile";
 import { type StartupResult, runStartup } from "./startup";
@@ -204,7 +205,8 @@ async function main(): Promise<void> {
     noCheckpointsN: options.sizes ? 0 : base.noCheckpointsN,
   };
   const engine = engineInfo();
-  const machine = machineFacts(engine.pulumi);
+  const caCerts = await removeExtraCaCerts(5);
+  const machine: MachineFacts = { ...machineFacts(engine.pulumi), Environment: describeRemoval(caCerts) };
   const runId = `bench-${Date.now().toString(36)}`;
   const startedAt = new Date().toISOString();
 
