@@ -3,8 +3,10 @@
  * (`pulumi up --yes`, `preview`, `refresh --yes`, `destroy --yes`) on N attachments, in a project
  * folder of its own, through either face: a TypeScript program of N `VolumeAttachment`s (the dynamic
  * provider), or a Pulumi YAML program of N `cinder:index:VolumeAttachment`s (the resource plugin,
- * rewritten for each N). The stack is made and configured through the Automation API (not timed);
- * the timed commands are CLI processes.
+ * rewritten for each N). Beside each face, its floor: the same commands on the program that face
+ * needs with nothing of ours in it (a YAML program with no resources; a TypeScript program of N
+ * dynamic resources whose provider does nothing), what Pulumi itself takes. The stack is made and
+ * configured through the Automation API (not timed); the timed commands are CLI processes.
  */
 import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
@@ -38,6 +40,33 @@ volumes.forEach(
     }),
 );
 `;
+
+/**
+ * The dynamic face's floor: one dynamic resource per volume of the `volumes` config, as the SDK
+ * makes them (type token, provider module in `__provider`), whose provider creates each and does
+ * nothing else: the engine, the Node host, the program and the dynamic-provider host with N
+ * resources, with none of our code and no request.
+ */
+const FLOOR_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+
+const volumes = new pulumi.Config().requireObject<string[]>("volumes");
+volumes.forEach(
+  (_, i) =>
+    new pulumi.CustomResource("pulumi-nodejs:dynamic/bench:Floor", \`floor-\${i}\`, {
+      __provider: 'exports.handler = () => ({ create: async () => ({ id: "floor", outs: {} }) });',
+    }),
+);
+`;
+
+/**
+ * The YAML face's floor: a program with no resources (the engine and the YAML host). Not N resources
+ * of a provider that does nothing: that provider would be a plugin of its own, whose start and calls
+ * are a provider's cost, not the engine's; so all of the plugin's per-resource part counts as ours.
+ */
+const FLOOR_YAML = `name: ${BENCH_PROJECT}\nruntime: yaml\nresources: {}\n`;
+
+/** What a project's program holds: N attachments of ours, or nothing of ours (its face's floor). */
+export type ProgramKind = "attachments" | "floor";
 
 const TSCONFIG = {
   compilerOptions: {
@@ -75,31 +104,36 @@ export class PulumiProject {
     private readonly engine: EngineInfo,
     /** Which face the program uses: `dynamic` (TypeScript) or `plugin` (YAML). */
     readonly face: EngineFace,
+    /** Attachments, or the face's floor. */
+    readonly kind: ProgramKind,
     /** The project folder (under the repository, so the program resolves the package by name). */
     readonly dir: string,
     private readonly stack: Stack,
   ) {}
 
-  /** Writes `face`'s project into `dir` and makes stack `stackName` of it with `config`. */
+  /** Writes `face`'s project (of `kind`) into `dir` and makes stack `stackName` of it with `config`. */
   static async create(
     engine: EngineInfo,
     face: EngineFace,
+    kind: ProgramKind,
     dir: string,
     stackName: string,
     config: ConfigMap,
   ): Promise<PulumiProject> {
     await fs.mkdir(dir, { recursive: true });
-    if (face === "plugin") {
-      await writeYamlProgram(dir, BENCH_PROJECT, [], 0, peerConnector);
+    if (face === "dynamic") {
+      await writeTypeScriptProgram(dir, kind === "floor" ? FLOOR_PROGRAM : PROGRAM);
+    } else if (kind === "floor") {
+      await fs.writeFile(path.join(dir, "Pulumi.yaml"), FLOOR_YAML);
     } else {
-      await writeTypeScriptProgram(dir, PROGRAM);
+      await writeYamlProgram(dir, BENCH_PROJECT, [], 0, peerConnector);
     }
     const stack = await LocalWorkspace.createOrSelectStack(
       { stackName, workDir: dir },
       { pulumiCommand: await PulumiCommand.get({ root: engine.root }) },
     );
     await stack.setAllConfig(config);
-    return new PulumiProject(engine, face, dir, stack);
+    return new PulumiProject(engine, face, kind, dir, stack);
   }
 
   /** The stack's name. */
@@ -107,8 +141,12 @@ export class PulumiProject {
     return this.stack.name;
   }
 
-  /** Sets the volumes the program attaches (not timed): the TypeScript program's config, or the YAML program itself. */
+  /**
+   * Sets the volumes the program attaches (not timed): the TypeScript programs' config (a floor
+   * makes a resource of nothing per volume), or the YAML program itself (whose floor has none).
+   */
   async setVolumes(volumes: readonly string[]): Promise<void> {
+    if (this.face === "plugin" && this.kind === "floor") return;
     if (this.face === "plugin") await writeYamlProgram(this.dir, BENCH_PROJECT, volumes, volumes.length, peerConnector);
     else await this.stack.setConfig("volumes", { value: JSON.stringify(volumes) });
   }

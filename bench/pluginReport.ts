@@ -8,8 +8,23 @@ import { OP_INFO, OP_NAMES, type OperationsResult } from "./operations";
 import { STARTUP_TARGET_MS, type StartupResult } from "./startup";
 import { kib, median, mib, ms, quantile, ratio, seconds, table } from "./stats";
 
-/** The plugin's state per attachment should be at most this share of the dynamic provider's. */
-export const STATE_TARGET = 1 / 3;
+/**
+ * Issue #13's target for the plugin's state per attachment, as a share of the dynamic provider's,
+ * set while the dynamic provider's entries carried 10 KiB of serialized provider code; they carry a
+ * one-line provider module since, so the report sets the two side by side without judging.
+ */
+const STATE_TARGET_BEFORE = 1 / 3;
+
+/** The line on the two faces' state per attachment (the comparison's premise is gone: see STATE_TARGET_BEFORE). */
+function stateLine(compared: { n: number; dynamic: number; plugin: number; ratio: number }): string {
+  return (
+    `State per attachment at N = ${compared.n}: ${kib(compared.plugin)} (plugin) against ${kib(compared.dynamic)} ` +
+    `(dynamic provider), ${ratio(compared.ratio)}. Issue #13's target, the plugin's at most ` +
+    `${ratio(STATE_TARGET_BEFORE)} of the dynamic provider's, was set while the dynamic provider's entries (12.8 KiB ` +
+    "each) carried its serialized provider code; they carry a one-line provider module (`__provider`) since, so neither " +
+    "face's state holds code and the ratio is no longer a target."
+  );
+}
 
 function sameRequests(result: OperationsResult): boolean {
   return OP_NAMES.every((op) => {
@@ -178,7 +193,7 @@ export function facesEngineSection(dynamic: readonly EngineRun[], plugin: readon
       "recording proxy. Wall time: the Automation API's commands (`up` with `--skip-preview`), medians. " +
       "Peak RSS: the provider process (the `dynamic-provider` node process, or the plugin's node process). " +
       "State: the attachments' entries in `pulumi stack export` after `up` (compact JSON), per attachment; the " +
-      "dynamic provider's entries carry its serialized provider code (`__provider`) in inputs and outputs.",
+      "dynamic provider's entries also carry its provider module (`__provider`, one line) in inputs and outputs.",
     "",
     table(
       [
@@ -194,10 +209,8 @@ export function facesEngineSection(dynamic: readonly EngineRun[], plugin: readon
     ),
     "",
     compared
-      ? `State per attachment at N = ${compared.n}: ${kib(compared.dynamic)} (dynamic provider) against ` +
-        `${kib(compared.plugin)} (plugin), ${ratio(compared.ratio)}; target at most ${ratio(STATE_TARGET)}: ` +
-        `**${compared.ratio <= STATE_TARGET ? "met" : "missed"}**. The whole deployment divided by N: ` +
-        `${whole(dynamic, compared.n)} against ${whole(plugin, compared.n)}.`
+      ? `${stateLine(compared)} The whole deployment divided by N: ` +
+        `${whole(plugin, compared.n)} (plugin) against ${whole(dynamic, compared.n)} (dynamic provider).`
       : "No state to compare (no `up` of both faces at the same N).",
     "",
   ].join("\n");
@@ -229,11 +242,7 @@ export function pluginTargets(
   }
   const compared = dynamic && plugin ? stateComparison(dynamic, plugin) : undefined;
   if (compared) {
-    out.push(
-      `- Plugin state per attachment at most ${ratio(STATE_TARGET)} of the dynamic provider's: ` +
-        `**${compared.ratio <= STATE_TARGET ? "met" : "missed"}** (${ratio(compared.ratio)}: ` +
-        `${kib(compared.plugin)} against ${kib(compared.dynamic)} at N = ${compared.n}).`,
-    );
+    out.push(`- ${stateLine(compared)}`);
   }
   return out;
 }

@@ -4,9 +4,10 @@
  * TypeScript program, the resource plugin from a YAML program) and OpenTofu's `apply` / `plan` /
  * `apply -refresh-only` / `destroy` of N `openstack_blockstorage_volume_attach_v3`, on the same
  * volumes of the Keystone-backed Cinder, all as the stack's admin user (see adminUserEnv), one
- * side's cycle after another's (the order rotates by repeat). Every side's Cinder and Keystone
- * requests go through recording proxies; after every cycle Cinder must hold no attachment of the
- * volumes.
+ * side's cycle after another's (the order rotates by repeat). Beside them each face's floor, the
+ * same commands with nothing of ours (bench/ours.ts): what Pulumi itself takes of each. Every side's
+ * Cinder and Keystone requests go through recording proxies; after every cycle Cinder must hold no
+ * attachment of the volumes.
  */
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
@@ -18,17 +19,30 @@ import { type CinderProxy, type Exchange, startProxy } from "../test/support/pro
 import { registerCleanup } from "./cleanup";
 import { type EngineInfo, repoRoot, stackSetting, viaOrigin } from "./env";
 import { adminStackConfig, adminUserEnv } from "./keystone";
-import { type CliResult, PulumiProject } from "./ours";
+import { type CliResult, type ProgramKind, PulumiProject } from "./ours";
 import type { EngineFace } from "./pluginEngine";
 import { mapLimit } from "./stats";
 import { type TofuInstall, TofuWorkspace } from "./tofu";
 import { releaseVolume } from "./volumes";
 
-/** Which tool ran a command: our CLI through one face, or the peer. */
-export type Side = EngineFace | "peer";
+/** A face's floor: the same commands on that face's program with nothing of ours in it. */
+export type FloorSide = `floor-${EngineFace}`;
+
+/** Which tool ran a command: our CLI through one face, the peer, or our CLI on a face's floor. */
+export type Side = EngineFace | "peer" | FloorSide;
+
+/** The floor of `face`. */
+export function floorOf(face: EngineFace): FloorSide {
+  return `floor-${face}`;
+}
 
 /** The sides, in the order of the first repeat. */
-export const SIDES: readonly Side[] = ["dynamic", "plugin", "peer"];
+export const SIDES: readonly Side[] = ["dynamic", "plugin", "peer", "floor-dynamic", "floor-plugin"];
+
+/** Whether `side` is a face's floor. */
+export function isFloor(side: Side): side is FloorSide {
+  return side.startsWith("floor-");
+}
 
 /** The four commands, by our name; the peer's equivalents are in {@link COMMANDS}. */
 export const COMMAND_NAMES = ["up", "preview", "refresh", "destroy"] as const;
@@ -101,7 +115,7 @@ export function requestKind(exchange: Pick<Exchange, "method" | "path" | "reques
 
 /** Every side's working folder and the proxies in front of Cinder and Keystone. */
 interface Sides {
-  readonly ours: Record<EngineFace, PulumiProject>;
+  readonly ours: Record<Exclude<Side, "peer">, PulumiProject>;
   readonly peer: TofuWorkspace;
   readonly cinder: CinderProxy;
   readonly keystone: CinderProxy;
@@ -141,19 +155,26 @@ export async function runVersus(options: VersusOptions): Promise<VersusRun[]> {
       "cinder:authUrl": { value: authUrl },
       "cinder:endpoint": { value: cinderEndpoint },
     };
-    const project = async (face: EngineFace) => {
+    const project = async (face: EngineFace, kind: ProgramKind) => {
+      const side = kind === "floor" ? floorOf(face) : face;
       const created = await PulumiProject.create(
         options.engine,
         face,
-        path.join(root, face),
-        `${name}-${face}`,
+        kind,
+        path.join(root, side),
+        `${name}-${side}`,
         config,
       );
       ours.push(created);
       return created;
     };
     const sides: Sides = {
-      ours: { dynamic: await project("dynamic"), plugin: await project("plugin") },
+      ours: {
+        dynamic: await project("dynamic", "attachments"),
+        plugin: await project("plugin", "attachments"),
+        "floor-dynamic": await project("dynamic", "floor"),
+        "floor-plugin": await project("plugin", "floor"),
+      },
       peer,
       cinder,
       keystone,
@@ -162,7 +183,7 @@ export async function runVersus(options: VersusOptions): Promise<VersusRun[]> {
       for (const n of options.sizes) {
         const volumes = options.volumes.slice(0, n);
         if (volumes.length < n) throw new Error(`peer: ${n} volumes needed, ${volumes.length} made`);
-        await Promise.all([sides.ours.dynamic.setVolumes(volumes), sides.ours.plugin.setVolumes(volumes)]);
+        await Promise.all(Object.values(sides.ours).map((project) => project.setVolumes(volumes)));
         await peer.write({ volumes, cinderEndpoint, auth: adminUserEnv(authUrl) });
         const order = SIDES.map((_, i) => SIDES[(i + r) % SIDES.length] as Side);
         for (const side of order) runs.push(...(await cycleWithRetries(sides, side, volumes, options)));
@@ -245,7 +266,9 @@ async function cycle(
       keystoneRequests: atKeystone.length,
       tokenRequests: atKeystone.filter((e) => e.method === "POST" && /\/v3\/auth\/tokens$/.test(e.path)).length,
     });
-    if (command === "up") await expectAttachments(options.client, volumes, volumes.length, `${side} up`);
+    if (command === "up" && !isFloor(side)) {
+      await expectAttachments(options.client, volumes, volumes.length, `${side} up`);
+    }
   }
   await expectAttachments(options.client, volumes, 0, `${side} destroy`);
   return runs;

@@ -1,7 +1,7 @@
 /** The bench's Terraform peer and the engine floor beside it: the configuration it writes, how it names the requests it counts, how it reads a Go init trace, how it judges our request counts against the peer's. */
 import { tofuConfiguration } from "../../bench/tofu";
 import { goInitMs } from "../../bench/engineFloor";
-import { peerTargets } from "../../bench/peerReport";
+import { peerRatio, peerTargets } from "../../bench/peerReport";
 import { type CommandName, type Side, type VersusRun, requestKind } from "../../bench/versus";
 
 const VOLUMES = ["11111111-2222-4333-8444-555555555555", "66666666-7777-4888-9999-000000000000"];
@@ -74,5 +74,45 @@ describe("the verdict on fewer requests than the peer", () => {
     expect(verdict(runs)).toMatch(
       /\*\*missed\*\* where ours are not fewer \(plugin preview N=1: 1 against 1; plugin refresh N=10: 11 against 10\)/,
     );
+  });
+});
+
+describe("the verdict on wall time against the peer, with each face's floor", () => {
+  const run = (side: Side, command: CommandName, n: number, wallMs: number): VersusRun => ({
+    side,
+    command,
+    n,
+    wallMs,
+    cinderRequests: 0,
+    cinderByKind: {},
+    serverErrors: 0,
+    keystoneRequests: 0,
+    tokenRequests: 0,
+  });
+  const pluginLine = (runs: VersusRun[]) => peerTargets(runs).find((line) => line.includes("resource plugin"));
+
+  test("a ratio over its ceiling that is within it without the face's floor is the engine's miss", () => {
+    const runs = [run("plugin", "up", 1, 2000), run("peer", "up", 1, 1000), run("floor-plugin", "up", 1, 800)];
+    expect(peerRatio(runs, "plugin", "up", 1)).toEqual({ ratio: 2, withoutFloor: 1.2 });
+    expect(pluginLine(runs)).toMatch(
+      /up N=1 2\.00x \(at most 1\.50x, MISSED; without Pulumi's own part 1\.20x: the engine's\)/,
+    );
+    expect(pluginLine(runs)).toMatch(
+      /\*\*missed\*\* 1 of 1, each within its ceiling without Pulumi's own part .*: the engine's\.$/,
+    );
+  });
+
+  test("a ratio over its ceiling even without the floor is ours", () => {
+    const runs = [run("plugin", "up", 1, 2000), run("peer", "up", 1, 1000), run("floor-plugin", "up", 1, 200)];
+    expect(pluginLine(runs)).toMatch(/without Pulumi's own part 1\.80x: ours\)/);
+    expect(pluginLine(runs)).toMatch(
+      /\*\*missed\*\* 1 of 1; without .* 0 within the ceiling \(the engine's\), 1 not \(ours\)\.$/,
+    );
+  });
+
+  test("without a floor measured, a miss is only a miss", () => {
+    const runs = [run("plugin", "up", 1, 2000), run("peer", "up", 1, 1000)];
+    expect(peerRatio(runs, "plugin", "up", 1)).toEqual({ ratio: 2 });
+    expect(pluginLine(runs)).toMatch(/up N=1 2\.00x \(at most 1\.50x, MISSED\): \*\*missed\*\* 1 of 1\.$/);
   });
 });
