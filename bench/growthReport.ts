@@ -26,6 +26,8 @@ export interface FaceGrowth {
   readonly face: EngineFace;
   readonly runs: readonly EngineRun[];
   readonly limits: readonly LimitRun[];
+  /** The same face's `up` and `destroy` at some N with `PULUMI_SKIP_CHECKPOINTS=true` (none: not run). */
+  readonly withoutCheckpoints?: readonly EngineRun[];
 }
 
 function plain(runs: readonly EngineRun[], op: EngineCommand, n: number): EngineRun[] {
@@ -111,6 +113,28 @@ function phaseOf(limit: LimitRun, op: EngineCommand): LimitPhase | undefined {
   return undefined;
 }
 
+/** `up`'s span over the raw run's at each N ≥ {@link SPAN_TARGET_FROM_N} with a raw run, for `runs`. */
+function spanRatios(runs: readonly EngineRun[], limits: readonly LimitRun[]): { n: number; ratio: number }[] {
+  return limits
+    .filter((l) => l.n >= SPAN_TARGET_FROM_N && plain(runs, "up", l.n).length > 0)
+    .map((l) => ({ n: l.n, ratio: medianOf(plain(runs, "up", l.n), (r) => r.spanMs) / l.up.spanMs }));
+}
+
+/**
+ * The missed spans again without the engine's intermediate checkpoints, against the same raw runs:
+ * the engine's when each is within the target, ours when one is not; empty when none ran.
+ */
+function withoutCheckpointsSpans(growth: FaceGrowth, missed: readonly number[]): string {
+  const spans = spanRatios(growth.withoutCheckpoints ?? [], growth.limits).filter((s) => missed.includes(s.n));
+  if (spans.length === 0) return "";
+  const unexplained = missed.filter((n) => !spans.some((s) => s.n === n && s.ratio <= SPAN_TARGET));
+  return (
+    `; without the engine's intermediate checkpoints (PULUMI_SKIP_CHECKPOINTS): ` +
+    `${spans.map((s) => `N=${s.n}: ${ratio(s.ratio)}`).join(", ")}: ` +
+    (unexplained.length === 0 ? "the engine's" : `not within it at N=${unexplained.join(", ")}: ours`)
+  );
+}
+
 /** The engine's span against the raw run's, per N, for the commands with a raw counterpart. */
 function limitTable(growth: FaceGrowth): string {
   const rows: string[][] = [];
@@ -161,12 +185,21 @@ function passSlopes(runs: readonly EngineRun[], op: EngineCommand, a: number, b:
   return out;
 }
 
-/** Verdict on quadratic growth for one command: the 200 → 500 slope against the 10 → 50 slopes and their spread. */
-function quadraticVerdict(runs: readonly EngineRun[], op: EngineCommand): string | undefined {
+/**
+ * Verdict on quadratic growth for one command: the 200 → 500 slope against the 10 → 50 slopes and
+ * their spread; with `large` runs given, the 200 → 500 slope is theirs (the same command without the
+ * engine's intermediate checkpoints), undefined when they lack N = 200 or 500 of it.
+ */
+function quadraticVerdict(
+  runs: readonly EngineRun[],
+  op: EngineCommand,
+  largeRuns: readonly EngineRun[] = runs,
+): string | undefined {
   const sizes = sizesOf(runs);
   if (![10, 50, 200, 500].every((n) => sizes.includes(n))) return undefined;
+  if (![200, 500].every((n) => plain(largeRuns, op, n).length > 0)) return undefined;
   const small = passSlopes(runs, op, 10, 50);
-  const large = slope(runs, op, 200, 500);
+  const large = slope(largeRuns, op, 200, 500);
   const high = Math.max(...small);
   const noise = small.length > 1 ? high - Math.min(...small) : 0;
   const ok = large <= high + noise;
@@ -272,14 +305,20 @@ export function growthTargets(faces: readonly FaceGrowth[]): string[] {
         "no request, not even version discovery: " +
         `**${judged.filter((r) => r.op === "preview").every((r) => r.requests === 0) ? "met" : "missed"}**.`,
     );
-    const spans = growth.limits
-      .filter((l) => l.n >= SPAN_TARGET_FROM_N)
-      .map((l) => ({ n: l.n, ratio: medianOf(plain(growth.runs, "up", l.n), (r) => r.spanMs) / l.up.spanMs }));
+    const spans = spanRatios(growth.runs, growth.limits);
     if (spans.length > 0) {
       const missed = spans.filter((s) => !(s.ratio <= SPAN_TARGET));
       out.push(
         `- ${label}: \`up\`'s request span within ${ratio(SPAN_TARGET)} of the raw run's at N ≥ ${SPAN_TARGET_FROM_N}: ` +
-          `**${missed.length === 0 ? "met" : "missed"}** (${spans.map((s) => `N=${s.n}: ${ratio(s.ratio)}`).join(", ")}).`,
+          `**${missed.length === 0 ? "met" : "missed"}** (${spans.map((s) => `N=${s.n}: ${ratio(s.ratio)}`).join(", ")})` +
+          `${
+            missed.length === 0
+              ? ""
+              : withoutCheckpointsSpans(
+                  growth,
+                  missed.map((s) => s.n),
+                )
+          }.`,
       );
     }
     const rss = rssGrowth(judged);
@@ -295,9 +334,16 @@ export function growthTargets(faces: readonly FaceGrowth[]): string[] {
       (v): v is string => v !== undefined,
     );
     if (verdicts.length > 0) {
+      const without = ENGINE_COMMANDS.map((op) => quadraticVerdict(judged, op, growth.withoutCheckpoints ?? [])).filter(
+        (v): v is string => v !== undefined,
+      );
       out.push(
         `- ${label}: nothing quadratic (the time per extra attachment from 200 to 500 at most that from 10 to 50 ` +
-          `plus the noise, the spread of the 10 → 50 slope between the two passes of 10 and 50): ${verdicts.join("; ")}.`,
+          `plus the noise, the spread of the 10 → 50 slope between the two passes of 10 and 50): ${verdicts.join("; ")}` +
+          (without.length === 0
+            ? "."
+            : `; without the engine's intermediate checkpoints (PULUMI_SKIP_CHECKPOINTS, the 200 → 500 slope of ` +
+              `those runs against the same 10 → 50 slopes): ${without.join("; ")}.`),
       );
     }
   }

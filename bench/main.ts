@@ -108,8 +108,8 @@ const PLAN = {
     /** The engine's N values in run order, both faces: the growth, then the small sizes again (their spread is the noise). */
     engineSizes: [1, 10, 50, 200, 500, 1, 10, 50],
     serialN: 50,
-    /** An N at which the dynamic provider's up and destroy run again without intermediate checkpoints (0: none). */
-    noCheckpointsN: 200,
+    /** N values at which each face's up and destroy run again without intermediate checkpoints (none: empty). */
+    noCheckpointsSizes: [50, 200, 500],
     /** N values of the retained-heap runs (`up` and `destroy` per face; empty: none). */
     retainedSizes: [1, 200],
     keystoneN: 5,
@@ -126,7 +126,7 @@ const PLAN = {
     clientSideRepeats: 20,
     engineSizes: [1, 10],
     serialN: 0,
-    noCheckpointsN: 0,
+    noCheckpointsSizes: [] as number[],
     retainedSizes: [1, 10],
     keystoneN: 2,
     keystoneK: 2,
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     cli: base.cli && !options.noCli,
     engineSizes: options.sizes ?? base.engineSizes,
     serialN: options.sizes ? 0 : base.serialN,
-    noCheckpointsN: options.sizes ? 0 : base.noCheckpointsN,
+    noCheckpointsSizes: options.sizes ? [] : base.noCheckpointsSizes,
   };
   const engine = engineInfo();
   const caCerts = await removeExtraCaCerts(5);
@@ -282,24 +282,6 @@ async function main(): Promise<void> {
     });
     engineRuns = dynamic.runs;
     limits = dynamic.limits;
-    if (plan.noCheckpointsN > 0) {
-      // The file backend saves the whole state at every step (pulumi/pulumi#10668): without that, for contrast.
-      const without = await runEngine({
-        engine,
-        sizes: [plan.noCheckpointsN],
-        commands: ["up", "destroy"],
-        serialN: 0,
-        volumes: engineVolumes,
-        config: noauthStackConfig(),
-        proxied: "cinder:endpoint",
-        label: "noauth, PULUMI_SKIP_CHECKPOINTS",
-        envVars: { PULUMI_SKIP_CHECKPOINTS: "true" },
-        release: () => releaseAll(admin, engineVolumes),
-        disturbed,
-        log,
-      });
-      noCheckpoints = without.runs;
-    }
     // The same attachments through the resource plugin, from a Pulumi YAML program.
     const plugin = await runEngine({
       engine,
@@ -317,6 +299,29 @@ async function main(): Promise<void> {
     });
     pluginEngineRuns = plugin.runs;
     pluginLimits = plugin.limits;
+    if (plan.noCheckpointsSizes.length > 0) {
+      // The file backend saves the whole state at every step (pulumi/pulumi#10668): each face's up and
+      // destroy again without that, to tell the engine's part of the span and of the growth.
+      noCheckpoints = [];
+      for (const face of ["dynamic", "plugin"] as const) {
+        const without = await runEngine({
+          engine,
+          sizes: plan.noCheckpointsSizes,
+          commands: ["up", "destroy"],
+          serialN: 0,
+          volumes: engineVolumes,
+          config: noauthStackConfig(),
+          proxied: "cinder:endpoint",
+          label: `noauth${face === "plugin" ? ", plugin" : ""}, PULUMI_SKIP_CHECKPOINTS`,
+          face,
+          envVars: { PULUMI_SKIP_CHECKPOINTS: "true" },
+          release: () => releaseAll(admin, engineVolumes),
+          disturbed,
+          log,
+        });
+        noCheckpoints.push(...without.runs);
+      }
+    }
   }
 
   if (options.parts.has("retained")) {
