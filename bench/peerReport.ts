@@ -40,6 +40,11 @@ function sizesOf(runs: readonly VersusRun[]): number[] {
   return [...new Set(runs.map((r) => r.n))].sort((a, b) => a - b);
 }
 
+/** A ratio, and its target in brackets when it has one. */
+function withCeiling(value: number, ceiling: number | undefined): string {
+  return `${ratio(value)}${ceiling === undefined ? "" : ` (≤ ${ratio(ceiling)})`}`;
+}
+
 /** One face's command at one N against the peer's: the ratio, and the ratio without the face's floor (when measured). */
 export interface PeerRatio {
   readonly ratio: number;
@@ -174,10 +179,11 @@ export function peerSection(runs: readonly VersusRun[], machine: MachineFacts): 
   const counts = (group: VersusRun[], pick: (r: VersusRun) => number) => [...new Set(group.map(pick))].join("/");
   const requests = (group: VersusRun[]) =>
     `${counts(group, (r) => r.cinderRequests)}; ${counts(group, (r) => r.keystoneRequests)} (${counts(group, (r) => r.tokenRequests)})`;
-  const versus = (face: EngineFace, command: CommandName, n: number, group: VersusRun[], peer: VersusRun[]) => {
-    if (group.length === 0 || peer.length === 0) return "–";
+  const versus = (face: EngineFace, command: CommandName, n: number) => {
+    const measured = peerRatio(runs, face, command, n);
+    if (measured === undefined) return "–";
     const ceiling = peerTarget(face, command, n);
-    return `${ratio(wallOf(group) / wallOf(peer))}${ceiling === undefined ? "" : ` (≤ ${ratio(ceiling)})`}`;
+    return withCeiling(measured.ratio, ceiling);
   };
   const rows: string[][] = [];
   for (const command of COMMAND_NAMES) {
@@ -193,10 +199,10 @@ export function peerSection(runs: readonly VersusRun[], machine: MachineFacts): 
         requests(peer),
         wall(plugin),
         requests(plugin),
-        versus("plugin", command, n, plugin, peer),
+        versus("plugin", command, n),
         wall(dynamic),
         requests(dynamic),
-        versus("dynamic", command, n, dynamic, peer),
+        versus("dynamic", command, n),
       ]);
     }
   }
@@ -259,9 +265,7 @@ function floorSection(
         row.push(
           floor.length > 0 ? wall(floor) : "–",
           floor.length > 0 && ours.length > 0 ? seconds(wallOf(ours) - wallOf(floor)) : "–",
-          measured?.withoutFloor === undefined
-            ? "–"
-            : `${ratio(measured.withoutFloor)}${ceiling === undefined ? "" : ` (≤ ${ratio(ceiling)})`}`,
+          measured?.withoutFloor === undefined ? "–" : withCeiling(measured.withoutFloor, ceiling),
         );
       }
       if (any && peer.length > 0) rows.push(row);
