@@ -178,7 +178,9 @@ export function peerSection(runs: readonly VersusRun[], machine: MachineFacts): 
     `${seconds(wallOf(group))}${group.length > 1 ? ` (${group.map((r) => (r.wallMs / 1000).toFixed(2)).join(", ")})` : ""}`;
   const counts = (group: VersusRun[], pick: (r: VersusRun) => number) => [...new Set(group.map(pick))].join("/");
   const requests = (group: VersusRun[]) =>
-    `${counts(group, (r) => r.cinderRequests)}; ${counts(group, (r) => r.keystoneRequests)} (${counts(group, (r) => r.tokenRequests)})`;
+    group.length === 0
+      ? "–"
+      : `${counts(group, (r) => r.cinderRequests)}; ${counts(group, (r) => r.keystoneRequests)} (${counts(group, (r) => r.tokenRequests)})`;
   const versus = (face: EngineFace, command: CommandName, n: number) => {
     const measured = peerRatio(runs, face, command, n);
     if (measured === undefined) return "–";

@@ -1,7 +1,7 @@
 /** The bench's Terraform peer and the engine floor beside it: the configuration it writes, how it names the requests it counts, how it reads a Go init trace, how it judges our request counts against the peer's. */
 import { tofuConfiguration } from "../../bench/tofu";
 import { goInitMs } from "../../bench/engineFloor";
-import { peerRatio, peerTargets } from "../../bench/peerReport";
+import { peerRatio, peerSection, peerTargets } from "../../bench/peerReport";
 import { type CommandName, type Side, type VersusRun, requestKind } from "../../bench/versus";
 
 const VOLUMES = ["11111111-2222-4333-8444-555555555555", "66666666-7777-4888-9999-000000000000"];
@@ -108,6 +108,15 @@ describe("the verdict on wall time against the peer, with each face's floor", ()
     expect(pluginLine(runs)).toMatch(
       /\*\*missed\*\* 1 of 1; without .* 0 within the ceiling \(the engine's\), 1 not \(ours\)\.$/,
     );
+  });
+
+  test("the section shows each ratio with its target, and the floor's table the ratio without the floor", () => {
+    const runs = [run("plugin", "up", 1, 2000), run("peer", "up", 1, 1000), run("floor-plugin", "up", 1, 800)];
+    const section = peerSection(runs, {});
+    expect(section).toContain(
+      "| apply / up | 1 | 1.00 s | 0; 0 (0) | 2.00 s | 0; 0 (0) | 2.00x (≤ 1.50x) | – | – | – |",
+    );
+    expect(section).toContain("| apply / up | 1 | 0.80 s | 1.20 s | 1.20x (≤ 1.50x) | – | – | – |");
   });
 
   test("without a floor measured, a miss is only a miss", () => {
