@@ -507,25 +507,22 @@ function targetsSection(results: BenchResults): string {
 
 /** Part 2's runs and raw limits per face. */
 function faceGrowths(results: BenchResults): FaceGrowth[] {
-  const faces: FaceGrowth[] = [];
-  const without = (face: EngineFace) => (results.noCheckpoints ?? []).filter((r) => r.face === face);
-  if (results.engine) {
-    faces.push({
-      face: "dynamic",
-      runs: results.engine,
-      limits: results.limits ?? [],
-      withoutCheckpoints: without("dynamic"),
-    });
-  }
-  if (results.pluginEngine) {
-    faces.push({
-      face: "plugin",
-      runs: results.pluginEngine,
-      limits: results.pluginLimits ?? [],
-      withoutCheckpoints: without("plugin"),
-    });
-  }
-  return faces;
+  const ran: [EngineFace, EngineRun[] | undefined, LimitRun[] | undefined][] = [
+    ["dynamic", results.engine, results.limits],
+    ["plugin", results.pluginEngine, results.pluginLimits],
+  ];
+  return ran.flatMap(([face, runs, limits]) =>
+    runs
+      ? [
+          {
+            face,
+            runs,
+            limits: limits ?? [],
+            withoutCheckpoints: (results.noCheckpoints ?? []).filter((r) => r.face === face),
+          },
+        ]
+      : [],
+  );
 }
 
 /** The whole RESULTS.md. */

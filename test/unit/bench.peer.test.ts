@@ -39,18 +39,29 @@ test("the engine floor sums the clock time of every package's init in a Go init 
   expect(goInitMs(trace)).toBeCloseTo(42.502, 3);
 });
 
-describe("the verdict on fewer requests than the peer", () => {
-  const run = (side: Side, command: CommandName, n: number, cinderRequests: number): VersusRun => ({
+/** One command of one side, measured: `wallMs` and `cinderRequests` as given, nothing else. */
+function measured(
+  side: Side,
+  command: CommandName,
+  n: number,
+  { wallMs = 1000, cinderRequests = 0 }: { wallMs?: number; cinderRequests?: number },
+): VersusRun {
+  return {
     side,
     command,
     n,
-    wallMs: 1000,
+    wallMs,
     cinderRequests,
     cinderByKind: {},
     serverErrors: 0,
     keystoneRequests: 0,
     tokenRequests: 0,
-  });
+  };
+}
+
+describe("the verdict on fewer requests than the peer", () => {
+  const run = (side: Side, command: CommandName, n: number, cinderRequests: number) =>
+    measured(side, command, n, { cinderRequests });
   const verdict = (runs: VersusRun[]) => peerTargets(runs).find((line) => line.includes("Fewer Cinder requests"));
 
   test("a refresh of N in N reads on both sides is level at the fewest, not a miss", () => {
@@ -78,17 +89,7 @@ describe("the verdict on fewer requests than the peer", () => {
 });
 
 describe("the verdict on wall time against the peer, with each face's floor", () => {
-  const run = (side: Side, command: CommandName, n: number, wallMs: number): VersusRun => ({
-    side,
-    command,
-    n,
-    wallMs,
-    cinderRequests: 0,
-    cinderByKind: {},
-    serverErrors: 0,
-    keystoneRequests: 0,
-    tokenRequests: 0,
-  });
+  const run = (side: Side, command: CommandName, n: number, wallMs: number) => measured(side, command, n, { wallMs });
   const pluginLine = (runs: VersusRun[]) => peerTargets(runs).find((line) => line.includes("resource plugin"));
 
   test("a ratio over its ceiling that is within it without the face's floor is the engine's miss", () => {
