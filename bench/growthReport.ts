@@ -122,7 +122,7 @@ function spanRatios(runs: readonly EngineRun[], limits: readonly LimitRun[]): { 
 
 /**
  * The missed spans again without the engine's intermediate checkpoints, against the same raw runs:
- * the engine's when each is within the target, ours when one is not; empty when none ran.
+ * the engine's when each is within the target, ours when one is not; empty when none missed or ran.
  */
 function withoutCheckpointsSpans(growth: FaceGrowth, missed: readonly number[]): string {
   const spans = spanRatios(growth.withoutCheckpoints ?? [], growth.limits).filter((s) => missed.includes(s.n));
@@ -311,14 +311,10 @@ export function growthTargets(faces: readonly FaceGrowth[]): string[] {
       out.push(
         `- ${label}: \`up\`'s request span within ${ratio(SPAN_TARGET)} of the raw run's at N ≥ ${SPAN_TARGET_FROM_N}: ` +
           `**${missed.length === 0 ? "met" : "missed"}** (${spans.map((s) => `N=${s.n}: ${ratio(s.ratio)}`).join(", ")})` +
-          `${
-            missed.length === 0
-              ? ""
-              : withoutCheckpointsSpans(
-                  growth,
-                  missed.map((s) => s.n),
-                )
-          }.`,
+          `${withoutCheckpointsSpans(
+            growth,
+            missed.map((s) => s.n),
+          )}.`,
       );
     }
     const rss = rssGrowth(judged);

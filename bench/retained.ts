@@ -58,7 +58,7 @@ export async function runRetained(
             // V8 takes no code cache written without --expose-gc (which the preload turns on) and the
             // cache rewrites what it rejects: a folder of their own leaves the shared one to the parts
             // after this one (it held caches they rejected, every module once: the profile's TypeScript
-            // program took 2.15 s to its provider's start instead of 1.28 s).
+            // program took 2.15 s to its provider's start instead of 1.42 s).
             PULUMI_CINDER_NODE_COMPILE_CACHE: path.join(dir, "node-compile-cache"),
           },
         });

@@ -38,35 +38,32 @@ function growth(up200: number, up500: number): EngineRun[] {
 const line = (lines: string[], what: string) => lines.find((l) => l.includes(what)) ?? "";
 
 describe("the span against the raw run", () => {
+  /** The span line of a face whose `up` of 200 spans 2x the raw run's, with the run without checkpoints spanning `without` ms (none: not run). */
+  const spanLine = (without?: number) =>
+    line(
+      growthTargets([
+        {
+          face: "plugin",
+          runs: growth(20_000, 50_000),
+          limits: [limit(200, 10_000)],
+          withoutCheckpoints: without === undefined ? undefined : [run("up", 200, 15_000, without)],
+        },
+      ]),
+      "request span",
+    );
+
   test("missed with the checkpoints but within the target without them is the engine's", () => {
-    const lines = growthTargets([
-      {
-        face: "plugin",
-        runs: growth(20_000, 50_000),
-        limits: [limit(200, 10_000)],
-        withoutCheckpoints: [run("up", 200, 15_000, 11_000)],
-      },
-    ]);
-    expect(line(lines, "request span")).toMatch(
+    expect(spanLine(11_000)).toMatch(
       /\*\*missed\*\* \(N=200: 2\.00x\); without the engine's intermediate checkpoints \(PULUMI_SKIP_CHECKPOINTS\): N=200: 1\.10x: the engine's\.$/,
     );
   });
 
   test("missed without the checkpoints too is ours", () => {
-    const lines = growthTargets([
-      {
-        face: "plugin",
-        runs: growth(20_000, 50_000),
-        limits: [limit(200, 10_000)],
-        withoutCheckpoints: [run("up", 200, 15_000, 13_000)],
-      },
-    ]);
-    expect(line(lines, "request span")).toMatch(/N=200: 1\.30x: not within it at N=200: ours\.$/);
+    expect(spanLine(13_000)).toMatch(/N=200: 1\.30x: not within it at N=200: ours\.$/);
   });
 
   test("without runs without checkpoints, a miss is only a miss", () => {
-    const lines = growthTargets([{ face: "plugin", runs: growth(20_000, 50_000), limits: [limit(200, 10_000)] }]);
-    expect(line(lines, "request span")).toMatch(/\*\*missed\*\* \(N=200: 2\.00x\)\.$/);
+    expect(spanLine()).toMatch(/\*\*missed\*\* \(N=200: 2\.00x\)\.$/);
   });
 });
 
